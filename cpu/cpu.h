@@ -152,6 +152,12 @@ void cpu_tlb_flush(CpuState *cpu);
 /* One-line and multi-line register dumps for traces and errors. */
 void cpu_dump_state(CpuState *cpu, FILE *f);
 
+/*
+ * Disassemble the instruction at linear address 'lin' into buf (capstone,
+ * 16- or 32-bit per CS.D). Returns the instruction length, 0 on failure.
+ */
+int cpu_disasm(CpuState *cpu, uint32_t lin, char *buf, size_t len);
+
 /* Short accessors for 8/16-bit register halves. */
 static inline uint16_t cpu_reg16(const CpuState *cpu, int r)
 {

@@ -23,6 +23,9 @@ BlockBackend *blk_open(const char *path, bool read_only, bool snapshot,
                        char *err, size_t errlen);
 /* A backend over a caller-owned buffer (tests, embedded images). */
 BlockBackend *blk_new_mem(uint8_t *buf, uint64_t size, bool read_only);
+/* A backend that owns a zero-filled buffer of 'size' bytes starting with a
+ * copy of data[0..len) (embedded images). */
+BlockBackend *blk_new_mem_copy(const void *data, size_t len, uint64_t size, const char *name);
 void blk_close(BlockBackend *b);
 uint64_t blk_size(BlockBackend *b);
 bool blk_read_only(BlockBackend *b);

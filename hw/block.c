@@ -31,6 +31,7 @@ struct BlockBackend {
     uint64_t size;
     bool read_only;
     bool snapshot;
+    bool owns_mem;
     OvlGrain **ovl;         /* snapshot overlay, OVL_BUCKETS chains */
 };
 
@@ -82,10 +83,23 @@ BlockBackend *blk_new_mem(uint8_t *buf, uint64_t size, bool read_only)
     return b;
 }
 
+BlockBackend *blk_new_mem_copy(const void *data, size_t len, uint64_t size, const char *name)
+{
+    uint8_t *buf = xzalloc(size);
+    memcpy(buf, data, len < size ? len : size);
+    BlockBackend *b = blk_new_mem(buf, size, false);
+    b->owns_mem = true;
+    free(b->name);
+    b->name = xstrdup(name);
+    return b;
+}
+
 void blk_close(BlockBackend *b)
 {
     if (!b)
         return;
+    if (b->owns_mem)
+        free(b->mem);
     if (b->ovl) {
         for (unsigned i = 0; i < OVL_BUCKETS; i++) {
             OvlGrain *g = b->ovl[i];

@@ -1,0 +1,189 @@
+/*
+ * cpu/exec.c - the interpreter loop: decode, execute, interrupts, unwinding.
+ *
+ * Design
+ * ------
+ * Every instruction goes through the same three steps:
+ *
+ *   1. decode_insn() (cpu/decode.c) reads prefixes, opcode, ModRM/SIB,
+ *      displacement and immediates into an Insn. What to read is not coded
+ *      per opcode: the row of the opcode map (cpu/opmap.c, SDM Appendix A
+ *      order) lists SDM operand codes (Ev, Gv, Iz, Jb ...) and the decoder
+ *      derives ModRM presence and immediate sizes from them. Group opcodes
+ *      (80-83, C0, D0-D3, F6, F7, FE, FF, 0F 01, 0F BA ...) select their row
+ *      by ModRM.reg. The row also carries flags the translator and the
+ *      statistics need: lockable, ends-block, sensitive, privileged,
+ *      mode-changing.
+ *   2. The loop commits EIP to the next instruction, then calls
+ *      in->op->exec(cpu, in): one semantics function per instruction, named
+ *      op_<mnemonic>_<SDM operands> (op_add_Ev_Gv, op_jcc_Jb ...). Operand
+ *      size variants share a function and look at in->opsize; byte forms
+ *      are separate functions. Relative branches add to the committed EIP.
+ *   3. Flags are left lazy (cpu/flags.c): arithmetic results are recorded
+ *      and each flag is computed when consumed. cpu_get_eflags() is exact.
+ *
+ * Exceptions: a handler that detects a fault calls cpu_raise(cpu, vector,
+ * code), which records the event and longjmps back here (QEMU's
+ * cpu_loop_exit idea). The loop then restores EIP and ESP saved at the start
+ * of the instruction - so exceptions are precise as long as a handler
+ * performs every access that can fault before it changes registers other
+ * than ESP; all handlers follow that rule (read operands, compute, write the
+ * memory destination, then registers and flags). except_unwound() applies
+ * the double/triple fault rules and delivers through the IVT. Software
+ * interrupts (INT n, INT3, INTO, INT1) are not faults: their handlers call
+ * cpu_deliver() directly with EIP already past the instruction. #DE on a
+ * 386+ is a fault, so DIV pushes its own address.
+ *
+ * Interrupts are sampled between instructions: NMI first, then INTR when
+ * IF=1 and no interrupt shadow is active (the instruction after MOV SS,
+ * POP SS, or STI with IF previously 0 - SDM Vol. 3A 6.8.3). The vector comes
+ * from cpu->intack (the PIC's INTA cycle). Taking one interrupt counts as
+ * one step of the budget. HLT sets cpu->halted; the loop returns
+ * CPU_EXIT_HALT while nothing can wake it.
+ *
+ * REP string instructions run at most REP_CHUNK iterations per execution
+ * and then leave EIP on themselves, with ECX/ESI/EDI updated; the next
+ * execution resumes them. Between chunks the loop can take interrupts, end
+ * the budget or honour an exit request, exactly as the hardware does
+ * between iterations (SDM Vol. 2 "REP", "interruption of repeated strings").
+ *
+ * The translator (next issues) reuses all of this: it calls decode_insn()
+ * to form blocks, emits host code for the instructions it knows, and calls
+ * in->op->exec on a stored Insn copy for the rest. Its generated code sets
+ * insn_eip/insn_esp before anything that may fault, so cpu_raise unwinds
+ * out of translated code the same way (the setjmp point then lives in the
+ * translator's run loop). The OPF_* flags tell it where blocks must end.
+ *
+ * Budget: cpu_exec(cpu, n) runs up to n steps; icount and STAT(insns) are
+ * charged once per call, not per instruction.
+ */
+#include "cpu/internal.h"
+
+
+
+static void trace_insn(CpuState *cpu)
+{
+    char text[96];
+    uint32_t lin = cpu->seg[SEG_CS].base + cpu->eip;
+    if (cpu_disasm(cpu, lin, text, sizeof text) > 0)
+        emu_log("%04x:%08x  %s\n", cpu->seg[SEG_CS].sel, cpu->eip, text);
+    if (emu_log_mask & LOG_CPU)
+        cpu_dump_state(cpu, emu_log_file ? emu_log_file : stderr);
+}
+
+static void exec_one(CpuState *cpu)
+{
+    CpuInternal *in = cpu->in;
+    Insn *i = &in->insn;
+    in->insn_eip = cpu->eip;
+    in->insn_esp = cpu->regs[R_ESP];
+    if (emu_log_mask & (LOG_IN_ASM | LOG_CPU))
+        trace_insn(cpu);
+    decode_insn(cpu, i);
+    uint32_t next = cpu->eip + i->len;
+    cpu->eip = code32(cpu) ? next : (next & 0xffff);
+    cpu->intr_shadow = false;
+    in->shadow_next = false;
+    if ((i->op->flags & OPF_SENSITIVE) && (emu_log_mask & LOG_SENSITIVE))
+        LOG(LOG_SENSITIVE, "cpu: sensitive %s at %04x:%08x\n", i->op->mnemonic,
+            cpu->seg[SEG_CS].sel, i->eip);
+    bool single_step = (cpu->eflags & EFLAGS_TF) != 0;
+    i->op->exec(cpu, i);
+    cpu->intr_shadow = in->shadow_next;
+    in->executed++;
+    if (single_step) {
+        /* SDM Vol. 3A 17.3.1.4: single-step trap after the instruction */
+        in->insn_eip = cpu->eip;
+        in->insn_esp = cpu->regs[R_ESP];
+        cpu_deliver(cpu, EXC_DB, NO_ERROR_CODE, false);
+    }
+}
+
+/* Take a pending NMI or INTR if allowed; true if one was delivered. */
+static bool take_interrupt(CpuState *cpu)
+{
+    CpuInternal *in = cpu->in;
+    in->insn_eip = cpu->eip;
+    in->insn_esp = cpu->regs[R_ESP];
+    if (cpu->nmi_pending) {
+        cpu->nmi_pending = false;
+        cpu->halted = false;
+        cpu_deliver(cpu, EXC_NMI, NO_ERROR_CODE, false);
+        STAT(interrupts);
+        return true;
+    }
+    if (cpu->intr_line && (cpu->eflags & EFLAGS_IF) && cpu->intack) {
+        int vector = cpu->intack(cpu->intack_opaque);
+        cpu->halted = false;
+        if (vector < 0)
+            return false;          /* spurious: the PIC withdrew the request */
+        LOG(LOG_INT, "cpu: interrupt 0x%02x\n", vector);
+        cpu_deliver(cpu, vector & 0xff, NO_ERROR_CODE, false);
+        STAT(interrupts);
+        return true;
+    }
+    return false;
+}
+
+static CpuExit finish(CpuState *cpu, CpuExit why)
+{
+    CpuInternal *in = cpu->in;
+    in->unwind_valid = false;
+    cpu->icount += (uint64_t)in->executed;
+    cpu->tsc += (uint64_t)in->executed;
+    emu_stats[STAT_insns] += (uint64_t)in->executed;
+    return why;
+}
+
+CpuExit cpu_exec(CpuState *cpu, int64_t budget)
+{
+    CpuInternal *in = cpu->in;
+    in->executed = 0;
+    if (in->shutdown)
+        return CPU_EXIT_SHUTDOWN;
+    in->unwind_valid = true;
+    if (setjmp(in->unwind)) {
+        /* cpu_raise() landed here: make the exception precise, deliver it. */
+        cpu->eip = in->insn_eip;
+        cpu->regs[R_ESP] = in->insn_esp;
+        in->shadow_next = false;
+        cpu->intr_shadow = false;
+        in->executed++;
+        if (!except_unwound(cpu))
+            return finish(cpu, CPU_EXIT_SHUTDOWN);
+    }
+    while (in->executed < budget) {
+        if (cpu->exit_request) {
+            cpu->exit_request = false;
+            return finish(cpu, CPU_EXIT_REQUEST);
+        }
+        if ((cpu->nmi_pending || cpu->intr_line) && !cpu->intr_shadow && take_interrupt(cpu)) {
+            in->executed++;
+            continue;
+        }
+        if (cpu->halted)
+            return finish(cpu, CPU_EXIT_HALT);
+        exec_one(cpu);
+    }
+    return finish(cpu, CPU_EXIT_BUDGET);
+}
+
+CpuExit cpu_step(CpuState *cpu)
+{
+    return cpu_exec(cpu, 1);
+}
+
+void cpu_set_intr(CpuState *cpu, bool level)
+{
+    cpu->intr_line = level;
+}
+
+void cpu_raise_nmi(CpuState *cpu)
+{
+    cpu->nmi_pending = true;
+}
+
+void cpu_request_exit(CpuState *cpu)
+{
+    cpu->exit_request = true;
+}

@@ -1,0 +1,306 @@
+/*
+ * cpu/internal.h - state and helpers shared by the files of cpu/ only.
+ *
+ * Models:      the hidden per-CPU state (lazy flags, software TLB, exception
+ *              unwinding), register access by operand size, and the memory
+ *              access path: segment check -> linear -> TLB -> host pointer.
+ * Not modeled: protected-mode segment type/privilege checks (the hooks are
+ *              seg_check() and seg_load()), paging (cpu_translate() is 1:1).
+ * Spec:        SDM Vol. 3A 3.4 (segmentation), 4 (paging), 6 (exceptions).
+ *
+ * Everything here is private to cpu/. The translator will use the same
+ * helpers when it calls handlers; the TLB layout is what it will inline.
+ */
+#ifndef CPU_INTERNAL_H
+#define CPU_INTERNAL_H
+
+#include <setjmp.h>
+
+#include "cpu/cpu.h"
+#include "cpu/insn.h"
+
+/* Exception vectors (SDM Vol. 3A table 6-1). */
+enum {
+    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5,
+    EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11,
+    EXC_SS = 12, EXC_GP = 13, EXC_PF = 14, EXC_MF = 16, EXC_AC = 17,
+};
+enum { NO_ERROR_CODE = -1 };
+
+/* Lazy flag operations (cpu/flags.c). */
+enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+
+#define FLAGS_ARITH (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF)
+
+/* Software TLB: direct mapped, one entry per linear page. */
+#define TLB_ENTRIES 256
+enum { TLB_INVALID_TAG = 1 };      /* low bit set: never equals a page address */
+
+typedef struct TlbEntry {
+    uint32_t tag_read;       /* lin page, or TLB_INVALID_TAG */
+    uint32_t tag_write;
+    uint32_t phys_page;
+    uintptr_t addend;        /* host pointer = lin + addend */
+} TlbEntry;
+
+/* Maximum iterations of a REP string instruction per execution (see ops_string.c). */
+#define REP_CHUNK 1024
+
+typedef struct CpuInternal {
+    jmp_buf unwind;          /* cpu_raise() longjmps here (set in cpu_exec) */
+    bool unwind_valid;
+
+    /* lazy flags: arithmetic flags are (lf_op, lf_a, lf_b, lf_res) unless LF_NONE */
+    uint8_t lf_op, lf_size;
+    uint32_t lf_a, lf_b, lf_res;
+
+    /* current instruction, for precise exceptions */
+    Insn insn;
+    uint32_t insn_eip, insn_esp;
+    bool shadow_next;        /* MOV SS / POP SS / STI: inhibit interrupts after this one */
+
+    /* pending exception (set by cpu_raise) and nesting for #DF / shutdown */
+    int exc_vector;
+    int exc_code;
+    int exc_depth;           /* exceptions raised while delivering one */
+    int last_vector;         /* last interrupt/exception delivered (for tests, traces) */
+    bool shutdown;
+
+    int64_t executed;        /* instructions retired in the current cpu_exec */
+
+    TlbEntry tlb[TLB_ENTRIES];
+
+    bool fpu_present;        /* false: ESC opcodes act as with no coprocessor */
+} CpuInternal;
+
+/* ---- exceptions (cpu/except.c) ------------------------------------------ */
+
+/* Raise a fault: unwinds to cpu_exec, which restores EIP/ESP to the start of
+ * the instruction and delivers 'vector'. error_code: NO_ERROR_CODE or 0..0xffff. */
+_Noreturn void cpu_raise(CpuState *cpu, int vector, int error_code);
+
+/* Deliver an interrupt now through the IVT/IDT with return address cpu->eip
+ * (software INT n, INTO, INT3, hardware interrupts, and faults after the
+ * unwinder reset EIP). May raise (e.g. #GP beyond the IVT limit). */
+void cpu_deliver(CpuState *cpu, int vector, int error_code, bool soft);
+
+/* After the unwind: #DF/shutdown rules, then delivery. False: shutdown. */
+bool except_unwound(CpuState *cpu);
+
+/* ---- lazy flags (cpu/flags.c) ------------------------------------------- */
+
+static inline void flags_lazy(CpuState *cpu, int op, uint32_t a, uint32_t b,
+                              uint32_t res, unsigned size)
+{
+    CpuInternal *in = cpu->in;
+    in->lf_op = (uint8_t)op;
+    in->lf_size = (uint8_t)size;
+    in->lf_a = a;
+    in->lf_b = b;
+    in->lf_res = res;
+}
+void flags_sync(CpuState *cpu);             /* make cpu->eflags exact */
+bool flags_cf(CpuState *cpu);
+bool flags_zf(CpuState *cpu);
+bool flags_sf(CpuState *cpu);
+bool flags_of(CpuState *cpu);
+bool flags_pf(CpuState *cpu);
+bool flags_af(CpuState *cpu);
+bool flags_cond(CpuState *cpu, unsigned cc);  /* Jcc/SETcc/CMOVcc condition 0-15 */
+/* Set the arithmetic flags concretely: 'set' bits of 'mask' (others kept). */
+void flags_set_arith(CpuState *cpu, uint32_t mask, uint32_t set);
+/* SZP from a result, other arithmetic flags given explicitly. */
+void flags_szp(CpuState *cpu, uint32_t res, unsigned size, uint32_t cf_of_af);
+bool parity8(uint32_t v);
+void flags_write(CpuState *cpu, uint32_t val, uint32_t mask);  /* POPF/IRET/SAHF */
+
+static inline uint32_t size_mask(unsigned size)
+{
+    return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+}
+static inline uint32_t size_sign(unsigned size)
+{
+    return 1u << ((size * 8 - 1) & 31);
+}
+
+/* ---- registers ------------------------------------------------------------ */
+
+static inline uint32_t reg_read(const CpuState *cpu, int r, unsigned size)
+{
+    if (size == 1)
+        return cpu_reg8(cpu, r);
+    return size == 2 ? (uint16_t)cpu->regs[r] : cpu->regs[r];
+}
+static inline void reg_write(CpuState *cpu, int r, unsigned size, uint32_t v)
+{
+    if (size == 1)
+        cpu_set_reg8(cpu, r, (uint8_t)v);
+    else if (size == 2)
+        cpu_set_reg16(cpu, r, (uint16_t)v);
+    else
+        cpu->regs[r] = v;
+}
+
+/* Current stack width: SS.B (SDM Vol. 3A 3.4.5, D/B flag). */
+static inline bool stack32(const CpuState *cpu)
+{
+    return (cpu->seg[SEG_SS].flags & 0x4000) != 0;
+}
+static inline bool code32(const CpuState *cpu)
+{
+    return (cpu->seg[SEG_CS].flags & 0x4000) != 0;
+}
+static inline bool real_mode(const CpuState *cpu)
+{
+    return !(cpu->cr[0] & CR0_PE);
+}
+
+/* ---- memory: linear addresses (cpu/tlb.c) -------------------------------- */
+
+uint32_t cpu_translate(CpuState *cpu, uint32_t lin, bool write);  /* lin -> phys */
+uint32_t lin_read_slow(CpuState *cpu, uint32_t lin, unsigned size);
+void lin_write_slow(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size);
+void lin_write_mark(CpuState *cpu, const TlbEntry *e);
+
+static inline uint32_t lin_read(CpuState *cpu, uint32_t lin, unsigned size)
+{
+    const TlbEntry *e = &cpu->in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag_read == (lin & PAGE_MASK) && (lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - size) {
+        const uint8_t *host = (const uint8_t *)((uintptr_t)lin + e->addend);
+        if (size == 1)
+            return host[0];
+        if (size == 2) {
+            uint16_t v;
+            memcpy(&v, host, 2);
+            return v;
+        }
+        uint32_t v;
+        memcpy(&v, host, 4);
+        return v;
+    }
+    return lin_read_slow(cpu, lin, size);
+}
+
+static inline void lin_write(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size)
+{
+    const TlbEntry *e = &cpu->in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag_write == (lin & PAGE_MASK) && (lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - size) {
+        uint8_t *host = (uint8_t *)((uintptr_t)lin + e->addend);
+        if (size == 1) {
+            host[0] = (uint8_t)val;
+        } else if (size == 2) {
+            uint16_t v = (uint16_t)val;
+            memcpy(host, &v, 2);
+        } else {
+            memcpy(host, &val, 4);
+        }
+        lin_write_mark(cpu, e);
+        return;
+    }
+    lin_write_slow(cpu, lin, val, size);
+}
+
+/* ---- memory: segment:offset (cpu/seg.c) ---------------------------------- */
+
+_Noreturn void seg_fault(CpuState *cpu, int seg);
+
+/*
+ * Segment limit check and offset -> linear. Real mode uses the cached limit
+ * too (normally 0xFFFF), so a word at offset 0xFFFF faults: #SS for SS,
+ * #GP(0) otherwise (SDM Vol. 3A 20.1.2 ... "Real-address mode exceptions").
+ * LIMITATION: expand-down and type (read-only, execute-only) checks come
+ * with protected mode.
+ */
+static inline uint32_t seg_lin(CpuState *cpu, int seg, uint32_t off, unsigned size)
+{
+    const SegCache *s = &cpu->seg[seg];
+    if ((uint64_t)off + size - 1 > s->limit)
+        seg_fault(cpu, seg);
+    return s->base + off;
+}
+static inline uint32_t seg_read(CpuState *cpu, int seg, uint32_t off, unsigned size)
+{
+    return lin_read(cpu, seg_lin(cpu, seg, off, size), size);
+}
+static inline void seg_write(CpuState *cpu, int seg, uint32_t off, uint32_t val, unsigned size)
+{
+    lin_write(cpu, seg_lin(cpu, seg, off, size), val, size);
+}
+
+/* Load a segment register (real mode: base = sel << 4; PM: descriptor). */
+void seg_load(CpuState *cpu, int seg, uint16_t sel);
+
+/* ---- operands (cpu/operand.c) --------------------------------------------- */
+
+uint32_t insn_ea(const CpuState *cpu, const Insn *in);   /* offset of the memory operand */
+
+/* The r/m operand resolved once: a register or seg:off. */
+typedef struct Operand {
+    int reg;                 /* >= 0: register number; -1: memory */
+    int seg;
+    uint32_t off;
+} Operand;
+
+static inline Operand operand_E(const CpuState *cpu, const Insn *in)
+{
+    Operand o;
+    if (in->mod == 3) {
+        o.reg = in->rm;
+        o.seg = 0;
+        o.off = 0;
+    } else {
+        o.reg = -1;
+        o.seg = in->seg;
+        o.off = insn_ea(cpu, in);
+    }
+    return o;
+}
+static inline uint32_t operand_read(CpuState *cpu, const Operand *o, unsigned size)
+{
+    if (o->reg >= 0)
+        return reg_read(cpu, o->reg, size);
+    return seg_read(cpu, o->seg, o->off, size);
+}
+static inline void operand_write(CpuState *cpu, const Operand *o, unsigned size, uint32_t v)
+{
+    if (o->reg >= 0)
+        reg_write(cpu, o->reg, size, v);
+    else
+        seg_write(cpu, o->seg, o->off, v, size);
+}
+static inline uint32_t read_E(CpuState *cpu, const Insn *in, unsigned size)
+{
+    if (in->mod == 3)
+        return reg_read(cpu, in->rm, size);
+    return seg_read(cpu, in->seg, insn_ea(cpu, in), size);
+}
+static inline void write_E(CpuState *cpu, const Insn *in, unsigned size, uint32_t v)
+{
+    if (in->mod == 3)
+        reg_write(cpu, in->rm, size, v);
+    else
+        seg_write(cpu, in->seg, insn_ea(cpu, in), v, size);
+}
+
+/* ---- stack (cpu/ops_stack.c) ---------------------------------------------- */
+
+void push(CpuState *cpu, uint32_t val, unsigned size);
+uint32_t pop(CpuState *cpu, unsigned size);
+/* Read the stack at ESP+offset without moving ESP (for multi-pop instructions). */
+uint32_t stack_peek(CpuState *cpu, uint32_t offset, unsigned size);
+void stack_adjust(CpuState *cpu, int32_t delta);
+
+/* Bits POPF/IRET may change (cpu/ops_stack.c). */
+uint32_t popf_mask(const CpuState *cpu, unsigned size);
+
+/* ---- control transfer helpers (cpu/ops_ctrl.c) ---------------------------- */
+
+void jump_near(CpuState *cpu, const Insn *in, uint32_t eip);
+void jump_far(CpuState *cpu, uint16_t sel, uint32_t eip);
+
+/* ---- misc ----------------------------------------------------------------- */
+
+void cpu_tlb_init(CpuState *cpu);
+void cpu_a20_changed(void *opaque);
+
+#endif

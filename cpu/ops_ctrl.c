@@ -1,0 +1,196 @@
+/*
+ * cpu/ops_ctrl.c - control transfer: Jcc, JMP, CALL, RET, RETF, IRET,
+ * LOOP/LOOPE/LOOPNE, JCXZ/JECXZ, INT n, INT3, INTO, INT1, BOUND.
+ *
+ * Models:      near targets truncated to 16 bits with a 16-bit operand size
+ *              and checked against the CS limit before anything is pushed
+ *              (#GP(0)); far transfers the real-mode way (seg_load for CS);
+ *              IRET restores FLAGS with the real-mode POPF mask (IOPL and NT
+ *              included); LOOP/JCXZ count with CX or ECX per address size;
+ *              INT n/INT3/INTO/INT1 are traps (return address after the
+ *              instruction); BOUND raises #BR as a fault.
+ * Not modeled: protected-mode far transfers (call gates, task switches,
+ *              privilege changes), NMI blocking until IRET - next issue.
+ * Spec:        SDM Vol. 2 Jcc, JMP, CALL, RET, IRET, LOOP, JCXZ, INT n,
+ *              BOUND; Vol. 3A 6.8.1 (NMI masking).
+ */
+#include "cpu/internal.h"
+#include "cpu/ops.h"
+
+
+
+void jump_near(CpuState *cpu, const Insn *in, uint32_t eip)
+{
+    if (in->opsize == 2)
+        eip &= 0xffff;
+    if (eip > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
+    cpu->eip = eip;
+}
+
+void jump_far(CpuState *cpu, uint16_t sel, uint32_t eip)
+{
+    /* TODO: protected mode - descriptor checks, gates, privilege */
+    seg_load(cpu, SEG_CS, sel);
+    if (eip > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
+    cpu->eip = eip;
+}
+
+void op_jcc_Jb(CpuState *cpu, const Insn *in)
+{
+    if (flags_cond(cpu, in->opcode & 15))
+        jump_near(cpu, in, cpu->eip + in->imm);
+}
+
+void op_jcc_Jz(CpuState *cpu, const Insn *in)
+{
+    if (flags_cond(cpu, in->opcode & 15))
+        jump_near(cpu, in, cpu->eip + in->imm);
+}
+
+void op_jmp_Jz(CpuState *cpu, const Insn *in) { jump_near(cpu, in, cpu->eip + in->imm); }
+void op_jmp_Ev(CpuState *cpu, const Insn *in) { jump_near(cpu, in, read_E(cpu, in, in->opsize)); }
+
+void op_jmp_Ap(CpuState *cpu, const Insn *in)
+{
+    jump_far(cpu, (uint16_t)in->imm2, in->imm);
+}
+
+void op_jmp_Mp(CpuState *cpu, const Insn *in)
+{
+    uint32_t off = insn_ea(cpu, in);
+    uint32_t eip = seg_read(cpu, in->seg, off, in->opsize);
+    uint16_t sel = (uint16_t)seg_read(cpu, in->seg, off + in->opsize, 2);
+    jump_far(cpu, sel, eip);
+}
+
+static void call_near(CpuState *cpu, const Insn *in, uint32_t target)
+{
+    if (in->opsize == 2)
+        target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
+    push(cpu, cpu->eip, in->opsize);
+    cpu->eip = target;
+}
+
+void op_call_Jz(CpuState *cpu, const Insn *in) { call_near(cpu, in, cpu->eip + in->imm); }
+void op_call_Ev(CpuState *cpu, const Insn *in) { call_near(cpu, in, read_E(cpu, in, in->opsize)); }
+
+static void call_far(CpuState *cpu, const Insn *in, uint16_t sel, uint32_t eip)
+{
+    push(cpu, cpu->seg[SEG_CS].sel, in->opsize);
+    push(cpu, cpu->eip, in->opsize);
+    jump_far(cpu, sel, eip);
+}
+
+void op_call_Ap(CpuState *cpu, const Insn *in) { call_far(cpu, in, (uint16_t)in->imm2, in->imm); }
+
+void op_call_Mp(CpuState *cpu, const Insn *in)
+{
+    uint32_t off = insn_ea(cpu, in);
+    uint32_t eip = seg_read(cpu, in->seg, off, in->opsize);
+    uint16_t sel = (uint16_t)seg_read(cpu, in->seg, off + in->opsize, 2);
+    call_far(cpu, in, sel, eip);
+}
+
+static void ret_near(CpuState *cpu, const Insn *in, uint32_t extra)
+{
+    uint32_t eip = pop(cpu, in->opsize);
+    jump_near(cpu, in, eip);
+    stack_adjust(cpu, (int32_t)extra);
+}
+
+void op_ret(CpuState *cpu, const Insn *in) { ret_near(cpu, in, 0); }
+void op_ret_Iw(CpuState *cpu, const Insn *in) { ret_near(cpu, in, in->imm & 0xffff); }
+
+static void ret_far(CpuState *cpu, const Insn *in, uint32_t extra)
+{
+    uint32_t eip = stack_peek(cpu, 0, in->opsize);
+    uint16_t sel = (uint16_t)stack_peek(cpu, in->opsize, 2);
+    jump_far(cpu, sel, eip);
+    stack_adjust(cpu, (int32_t)(2 * in->opsize + extra));
+}
+
+void op_retf(CpuState *cpu, const Insn *in) { ret_far(cpu, in, 0); }
+void op_retf_Iw(CpuState *cpu, const Insn *in) { ret_far(cpu, in, in->imm & 0xffff); }
+
+void op_iret(CpuState *cpu, const Insn *in)
+{
+    unsigned size = in->opsize;
+    uint32_t eip = stack_peek(cpu, 0, size);
+    uint16_t sel = (uint16_t)stack_peek(cpu, size, 2);
+    uint32_t flags = stack_peek(cpu, 2 * size, size);
+    jump_far(cpu, sel, eip);
+    stack_adjust(cpu, (int32_t)(3 * size));
+    /* SDM IRET real-address mode: IOPL/NT load; 32-bit also RF, AC, ID */
+    uint32_t mask = popf_mask(cpu, size) | (size == 4 ? EFLAGS_RF : 0);
+    flags_write(cpu, flags, mask);
+}
+
+/* ---- LOOP JCXZ ---------------------------------------------------------------------- */
+
+static uint32_t count_dec(CpuState *cpu, const Insn *in)
+{
+    if (in->addrsize == 2) {
+        uint16_t c = (uint16_t)(cpu->regs[R_ECX] - 1);
+        cpu_set_reg16(cpu, R_ECX, c);
+        return c;
+    }
+    return --cpu->regs[R_ECX];
+}
+
+void op_loop_Jb(CpuState *cpu, const Insn *in)
+{
+    if (count_dec(cpu, in) != 0)
+        jump_near(cpu, in, cpu->eip + in->imm);
+}
+
+void op_loope_Jb(CpuState *cpu, const Insn *in)
+{
+    if (count_dec(cpu, in) != 0 && flags_zf(cpu))
+        jump_near(cpu, in, cpu->eip + in->imm);
+}
+
+void op_loopne_Jb(CpuState *cpu, const Insn *in)
+{
+    if (count_dec(cpu, in) != 0 && !flags_zf(cpu))
+        jump_near(cpu, in, cpu->eip + in->imm);
+}
+
+void op_jcxz_Jb(CpuState *cpu, const Insn *in)
+{
+    uint32_t c = in->addrsize == 2 ? (cpu->regs[R_ECX] & 0xffff) : cpu->regs[R_ECX];
+    if (c == 0)
+        jump_near(cpu, in, cpu->eip + in->imm);
+}
+
+/* ---- software interrupts --------------------------------------------------------------- */
+
+void op_int_Ib(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, in->imm & 0xff, NO_ERROR_CODE, true); }
+void op_int3(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, EXC_BP, NO_ERROR_CODE, true); }
+void op_int1(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, EXC_DB, NO_ERROR_CODE, true); }
+
+void op_into(CpuState *cpu, const Insn *in)
+{
+    if (flags_of(cpu))
+        cpu_deliver(cpu, EXC_OF, NO_ERROR_CODE, true);
+}
+
+void op_bound_Gv_Ma(CpuState *cpu, const Insn *in)
+{
+    unsigned size = in->opsize;
+    uint32_t off = insn_ea(cpu, in);
+    uint32_t lo = seg_read(cpu, in->seg, off, size);
+    uint32_t hi = seg_read(cpu, in->seg, off + size, size);
+    uint32_t v = reg_read(cpu, in->reg, size);
+    int32_t sv, slo, shi;
+    if (size == 2) {
+        sv = (int16_t)v; slo = (int16_t)lo; shi = (int16_t)hi;
+    } else {
+        sv = (int32_t)v; slo = (int32_t)lo; shi = (int32_t)hi;
+    }
+    if (sv < slo || sv > shi)
+        cpu_raise(cpu, EXC_BR, NO_ERROR_CODE);
+}
