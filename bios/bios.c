@@ -60,8 +60,27 @@
  * faster, needs no interrupt round trips, and keeps geometry translation in
  * one place; a guest that programs the controllers itself (Linux, Windows)
  * still sees the same images through hw/fdc.c and hw/ide.c.
+ *
+ * Kernel loading (-kernel, -initrd, -append; bios/loader.c, linuxboot.c,
+ * multiboot.c) is a boot device like the disks, the way QEMU's option ROMs
+ * make it one: bios_create() reads and checks the files once (a bad file
+ * stops emu before the guest starts), and INT 19h, when a kernel is given,
+ * copies the images into RAM instead of reading a boot sector. That
+ * happens after POST, so the kernel finds the IVT, the BDA and every
+ * service ready, and again on every reboot, so a kernel that overwrote its
+ * own image restarts from a clean copy. In place of a boot sector, INT 19h
+ * leaves a few bytes of real-mode code at 0000:7C00 and its stub jumps
+ * there as usual: for Linux they load the setup segment into DS/ES/FS/GS/SS
+ * and far-jump into the 16-bit setup code, which then calls INT 15h E820h,
+ * INT 10h and INT 16h like on any PC and enters protected mode itself
+ * (memtest86+ boots the same way); for Multiboot they load a flat GDT, set
+ * CR0.PE and jump to 32-bit code that sets EAX = 2BADB002h and EBX = the
+ * information structure. Neither path touches CPU internals: the guest's
+ * own instructions make every mode switch, so the CPU sees what it would
+ * see from GRUB.
  */
 #include "bios/internal.h"
+#include "bios/loader.h"
 
 /* ---- Guest memory, ports, flags ------------------------------------------- */
 
@@ -264,6 +283,7 @@ static void bios_reset(void *dev)
 static void bios_destroy(void *dev)
 {
     Bios *b = dev;
+    boot_image_free(b->boot);
     free(b->rom);
     free(b);
 }
@@ -282,7 +302,12 @@ Bios *bios_create(Machine *m, CpuState *cpu, const BiosConfig *cfg)
             return NULL;
         }
     }
+    BootImage *boot = NULL;
+    if (cfg->kernel && !(boot = boot_image_open(cfg->kernel, cfg->initrd, cfg->append,
+                                                cfg->ram_size)))
+        return NULL;
     Bios *b = xzalloc(sizeof *b);
+    b->boot = boot;
     b->m = m;
     b->cpu = cpu;
     b->mem = machine_mem(m);

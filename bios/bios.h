@@ -4,8 +4,12 @@
  *
  * Models:      POST, the IBM PC/AT BIOS interrupt services (INT 08h-1Ah,
  *              INT 70h-76h), the VGA text-mode video BIOS, INT 13h disk
- *              services with the EDD extensions, and INT 19h boot.
- * Not modeled: graphics video modes, CD-ROM boot, PCI BIOS, APM, SMBIOS.
+ *              services with the EDD extensions, and INT 19h boot (disks,
+ *              or a Linux/Multiboot kernel loaded directly).
+ *              El Torito no-emulation CD-ROM boot with INT 13h for the CD
+ *              drive (E0h), the PCI BIOS (INT 1Ah AH=B1h) and PCI resource
+ *              assignment at POST.
+ * Not modeled: graphics video modes, CD emulation modes, APM, SMBIOS.
  * Spec:        IBM PC/AT Technical Reference (BIOS listing), Ralf Brown's
  *              Interrupt List, Phoenix "BIOS Enhanced Disk Drive Spec" 1.1.
  */
@@ -23,14 +27,20 @@ typedef struct BiosConfig {
     uint32_t ram_size;            /* bytes of RAM at 0 */
     BlockBackend *fd[2];          /* A:, B: or NULL */
     BlockBackend *hd[2];          /* 80h, 81h or NULL */
-    const char *boot_order;       /* e.g. "ac", "c", "a", "ca" (d = CD-ROM, later) */
+    const char *boot_order;       /* e.g. "ac", "c", "a", "ca", "d" (d = CD-ROM) */
+    BlockBackend *cd;             /* CD-ROM medium (2048-byte sectors) or NULL */
+    /* Direct kernel boot (QEMU's -kernel/-initrd/-append): a Linux bzImage
+     * or a Multiboot kernel, booted by INT 19h before any disk. initrd is
+     * the Linux initrd, or the Multiboot modules "FILE ARGS,FILE2". */
+    const char *kernel, *initrd, *append;
 } BiosConfig;
 
 /*
  * Build the 64 KiB ROM image, map it at 0xF0000 and 0xFFFF0000, install
  * the CPU's BIOS hook and register the device (reset hook) on m. Returns
  * NULL (after a one-line error) when a floppy image has a size that is not
- * a known PC diskette format.
+ * a known PC diskette format, or when the kernel, initrd or modules cannot
+ * be read or cannot boot in ram_size bytes (bios/loader.h).
  */
 Bios *bios_create(Machine *m, CpuState *cpu, const BiosConfig *cfg);
 

@@ -10,19 +10,23 @@
  *              The stub then jumps there with DL = drive, DS = ES = SS = 0
  *              and SP = 7C00h (a documented choice: the stack grows down
  *              right below the boot sector, which most boot sectors expect
- *              or replace). INT 18h prints "No bootable device." and idles.
+ *              or replace). With -kernel, INT 19h boots the kernel instead
+ *              (bios/loader.h): the same stub jumps to the kernel's entry
+ *              trampoline at 0000:7C00. INT 18h prints "No bootable device."
+ *              and idles.
  *              INT 14h AH=00h-03h drive the 8250/16550 registers; a send or
  *              receive that finds the UART busy/empty returns "not yet" and
  *              its stub spins with interrupts on (C never waits for guest
  *              time) until the byte moves or 40:7C+n seconds pass.
+ *              'd' boots a CD-ROM the El Torito way (bios/cdrom.c).
  *              INT 17h AH=00h-02h.
- * Not modeled: CD-ROM (El Torito) boot ('d' prints a message), network
- *              boot, INT 14h AH=04h/05h extended port control.
+ * Not modeled: network boot, INT 14h AH=04h/05h extended port control.
  * Spec:        IBM PC/AT Technical Reference, BOOT_STRAP, RS232_IO and
  *              PRINTER_IO listings; Ralf Brown's Interrupt List INT 14h,
  *              INT 17h, INT 18h, INT 19h.
  */
 #include "bios/internal.h"
+#include "bios/loader.h"
 
 void int11_service(Bios *b)
 {
@@ -175,9 +179,28 @@ static bool load_boot_sector(Bios *b, BiosDisk *d, bool floppy)
     return wr_buf(b, 0x7c00, sec, sizeof sec);
 }
 
+/* -kernel: copy the kernel into RAM and put its entry code where a boot
+ * sector would go (bios/loader.h). A20 is opened through the chipset so
+ * its state agrees with port 92h and the 8042 (Multiboot requires it on;
+ * Linux's setup finds it already on). */
+static void boot_kernel(Bios *b)
+{
+    char line[128];
+    snprintf(line, sizeof line, "Booting the kernel %s...\r\n", b->boot->kernel.path);
+    video_puts(b, line);
+    a20_set(b, true);
+    boot_image_install(b->boot, b->mem);
+    set_reg8(b, R8_DL, 0x80);
+    set_live_zf(b, false);
+}
+
 /* Load a boot sector; live ZF=0 and DL = drive on success. */
 void int19_service(Bios *b)
 {
+    if (b->boot) {
+        boot_kernel(b);
+        return;
+    }
     for (const char *p = b->boot_order; *p; p++) {
         if (*p == 'a' && b->fd[0].present) {
             video_puts(b, "Booting from Floppy...\r\n");
@@ -194,7 +217,11 @@ void int19_service(Bios *b)
                 return;
             }
         } else if (*p == 'd') {
-            video_puts(b, "Boot failed: CD-ROM boot is not supported yet\r\n");
+            video_puts(b, "Booting from CD-ROM...\r\n");
+            if (cdrom_boot(b)) {
+                set_live_zf(b, false);
+                return;
+            }
         }
     }
     set_live_zf(b, true);

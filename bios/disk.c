@@ -137,6 +137,7 @@ void disk_init(Bios *b, const BiosConfig *cfg)
             b->nhd = i + 1;
         }
     }
+    cdrom_init(b, cfg);
 }
 
 /* IBM AT fixed disk parameter table (16 bytes), INT 41h/46h. */
@@ -446,6 +447,10 @@ static int hd_service(Bios *b, BiosDisk *d, uint8_t ah)
 void int13_service(Bios *b)
 {
     uint8_t ah = reg8(b, R8_AH), drive = reg8(b, R8_DL);
+    if (b->cd.present && drive == b->cd_drive) {
+        int13_cdrom(b);               /* bios/cdrom.c */
+        return;
+    }
     bool floppy = drive < 0x80;
     unsigned status_off = floppy ? BDA_FD_STATUS : BDA_HD_STATUS;
     BiosDisk *d = NULL;

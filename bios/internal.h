@@ -146,11 +146,14 @@ struct Bios {
     uint32_t ram_size;
     BiosDisk fd[2], hd[2];
     int nfd, nhd;
+    BiosDisk cd;              /* CD-ROM drive (sectors in 2048-byte units) */
+    uint8_t cd_drive;         /* its INT 13h drive number (E0h) */
     char boot_order[8];
     uint8_t *rom;             /* ROM_SIZE bytes, mapped twice */
     uint8_t frame;            /* current call: SP offset of the caller's FLAGS, 0 none */
     uint32_t stub_free;       /* ROM builder: next free stub offset */
     uint16_t vec[256];        /* IVT targets F000:vec[n] (0 = 0000:0000), for POST */
+    struct BootImage *boot;   /* -kernel: booted by INT 19h instead of a disk */
 };
 
 /* ---- Helpers (bios/bios.c) ------------------------------------------------- */
@@ -233,6 +236,24 @@ void int13_service(Bios *b);
 int disk_rw(Bios *b, BiosDisk *d, uint64_t lba, unsigned count, uint32_t lin,
             bool write, unsigned *done);
 void disk_fdpt(const BiosDisk *d, uint8_t *out16);
+/* cdrom.c: El Torito boot and INT 13h for the CD drive */
+typedef struct ElTorito {
+    uint32_t catalog;         /* boot catalog sector */
+    uint8_t platform;         /* validation entry platform ID (0 = 80x86) */
+    uint8_t media;            /* default entry media type (0 = no emulation) */
+    uint16_t load_seg;        /* 0 in the catalog means 07C0h */
+    uint8_t system_type;
+    uint16_t count;           /* 512-byte sectors to load */
+    uint32_t rba;             /* first 2048-byte sector of the image */
+} ElTorito;
+/* Parse the boot record and catalog; NULL, or why the disc cannot boot. */
+const char *eltorito_parse(BlockBackend *blk, ElTorito *et);
+void cdrom_init(Bios *b, const BiosConfig *cfg);
+bool cdrom_boot(Bios *b);
+void int13_cdrom(Bios *b);
+/* pcibios.c */
+void pci_post(Bios *b);
+void pcibios_service(Bios *b);
 /* keyboard.c */
 void int09_service(Bios *b);
 void int16_service(Bios *b);
@@ -246,6 +267,9 @@ uint32_t rtc_ticks_now(Bios *b);
 uint8_t cmos_read(Bios *b, uint8_t reg);
 void cmos_write(Bios *b, uint8_t reg, uint8_t v);
 /* system.c */
+typedef struct E820 { uint64_t base, len; uint32_t type; } E820;
+enum { E820_MAX = 8 };
+int e820_map(uint32_t ram_size, E820 *m);    /* returns the entry count */
 void int15_service(Bios *b);
 void wait_poll(Bios *b);
 void a20_set(Bios *b, bool on);

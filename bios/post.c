@@ -15,7 +15,9 @@
  *              1 KiB EBDA at 9FC00h; A20 left off as on the PC/AT; mode 3,
  *              a one-line banner. Unexpected IRQs are masked and recorded at
  *              40:6B like the PC/AT's D11 handler.
- * Not modeled: memory test, option ROM scan, PCI enumeration, setup menu.
+ *              PCI devices get their BARs, interrupt lines and PIRQ routing
+ *              from pci_post() (bios/pcibios.c).
+ * Not modeled: memory test, option ROM scan, setup menu.
  * Spec:        IBM PC/AT Technical Reference, POST listing (test sequence,
  *              shutdown byte at CMOS 0Fh, D11 unexpected-interrupt handler);
  *              Intel 8259A and 8254 datasheets; Ralf Brown's MEMORY.LST.
@@ -270,6 +272,7 @@ void post_main(Bios *b)
     pic_init(b);
     pit_init(b);
     rtc_init(b);
+    pci_post(b);                                 /* bios/pcibios.c */
 
     uint8_t zero[256];
     memset(zero, 0, sizeof zero);

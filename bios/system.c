@@ -173,25 +173,24 @@ static uint32_t ext_kb(Bios *b)
     return b->ram_size > 0x100000u ? (b->ram_size - 0x100000u) >> 10 : 0;
 }
 
-typedef struct E820 { uint64_t base, len; uint32_t type; } E820;
-
-static int e820_map(Bios *b, E820 *m)
+/* The memory map INT 15h E820h reports (also the Multiboot loader's). */
+int e820_map(uint32_t ram_size, E820 *m)
 {
     int n = 0;
-    uint32_t low = b->ram_size < 0xa0000u ? b->ram_size : 0xa0000u;
+    uint32_t low = ram_size < 0xa0000u ? ram_size : 0xa0000u;
     m[n++] = (E820){ 0, low - EBDA_KB * 1024, 1 };
     m[n++] = (E820){ low - EBDA_KB * 1024, EBDA_KB * 1024, 2 };
     m[n++] = (E820){ 0xf0000, 0x10000, 2 };
-    if (b->ram_size > 0x100000u)
-        m[n++] = (E820){ 0x100000, b->ram_size - 0x100000u, 1 };
+    if (ram_size > 0x100000u)
+        m[n++] = (E820){ 0x100000, ram_size - 0x100000u, 1 };
     m[n++] = (E820){ 0xfffc0000u, 0x40000, 2 };
     return n;
 }
 
 static void e820(Bios *b)
 {
-    E820 map[8];
-    int n = e820_map(b, map);
+    E820 map[E820_MAX];
+    int n = e820_map(b->ram_size, map);
     uint32_t idx = b->cpu->regs[R_EBX];
     if (b->cpu->regs[R_EDX] != SMAP || b->cpu->regs[R_ECX] < 20 || idx >= (uint32_t)n) {
         sys_status(b, SYS_UNSUPPORTED);

@@ -9,8 +9,8 @@
  *              format as stored; the RTC periodic interrupt (1024 Hz)
  *              counting down 40:9C in 976 us steps and setting bit 7 of the
  *              byte at 40:98 when done; the alarm calling INT 4Ah.
- * Not modeled: AH=0Ah/0Bh day counters (CF=1), the PCI BIOS (AH=B1h: CF=1
- *              AH=81h until the board has PCI).
+ *              AH=B1h goes to the PCI BIOS (bios/pcibios.c).
+ * Not modeled: AH=0Ah/0Bh day counters (CF=1).
  * Spec:        IBM PC/AT Technical Reference, TIMER_INT, TIME_OF_DAY and
  *              RTC_INT listings; Motorola MC146818A datasheet (registers A-D);
  *              Ralf Brown's Interrupt List INT 1Ah and INT 70h.
@@ -175,9 +175,8 @@ void int1a_service(Bios *b)
     case 0x07:
         cmos_write(b, RTC_REG_B, cmos_read(b, RTC_REG_B) & (uint8_t)~RTC_B_AIE);
         return;
-    case 0xb1:                        /* PCI BIOS: not present */
-        set_reg8(b, R8_AH, 0x81);
-        set_cf(b, true);
+    case 0xb1:                        /* PCI BIOS (bios/pcibios.c) */
+        pcibios_service(b);
         return;
     default:
         set_cf(b, true);

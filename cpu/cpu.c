@@ -8,7 +8,7 @@
  * Spec:        SDM Vol. 3A 9.1.1 table 9-1 "IA-32 Processor States Following
  *              Power-up, Reset, or INIT".
  */
-#include "cpu/internal.h"
+#include "cpu/sys.h"
 
 /* Family 6, model 1 (Pentium Pro class), stepping 9. */
 #define CPU_SIGNATURE 0x00000619u
@@ -63,6 +63,8 @@ void cpu_reset(CpuState *cpu)
     cpu->dr[6] = 0xffff0ff0u;
     cpu->dr[7] = 0x00000400u;
     cpu->cpl = 0;
+    cpu->nmi_blocked = false;
+    cpu->sysenter_cs = cpu->sysenter_esp = cpu->sysenter_eip = 0;
     cpu->halted = false;
     cpu->intr_shadow = false;
     cpu->nmi_pending = false;
@@ -75,8 +77,14 @@ void cpu_reset(CpuState *cpu)
     in->shutdown = false;
     in->shadow_next = false;
     in->last_vector = -1;
-    in->fpu_present = false;
+    fpu_reset(cpu);                      /* x87/MMX power-on state, cpu/fpu.c */
+    in->deliver_class = -1;
+    in->deliver_ext = false;
+    in->dr6_hits = 0;
+    in->fetching = false;
     cpu_tlb_init(cpu);
+    seg_update_all(cpu);
+    debug_regs_changed(cpu);
 }
 
 uint32_t cpu_get_eflags(CpuState *cpu)
@@ -103,6 +111,9 @@ void cpu_dump_state(CpuState *cpu, FILE *f)
     for (int s = 0; s < SEG_COUNT; s++)
         fprintf(f, "%s =%04x %08x %08x %04x\n", seg_names[s], cpu->seg[s].sel,
                 cpu->seg[s].base, cpu->seg[s].limit, cpu->seg[s].flags);
+    fprintf(f, "LDT=%04x %08x %08x %04x  TR =%04x %08x %08x %04x\n", cpu->ldtr.sel,
+            cpu->ldtr.base, cpu->ldtr.limit, cpu->ldtr.flags, cpu->tr.sel, cpu->tr.base,
+            cpu->tr.limit, cpu->tr.flags);
     fprintf(f, "GDT=     %08x %04x  IDT=     %08x %04x\n", cpu->gdtr.base,
             cpu->gdtr.limit, cpu->idtr.base, cpu->idtr.limit);
     fprintf(f, "CR0=%08x CR2=%08x CR3=%08x CR4=%08x\n", cpu->cr[0], cpu->cr[2],

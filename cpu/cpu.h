@@ -79,6 +79,33 @@ typedef struct CpuState CpuState;
 typedef bool (*CpuBiosHook)(void *opaque, CpuState *cpu, uint32_t phys_eip,
                             uint8_t service);
 
+/*
+ * One x87 register: 80-bit double extended precision (SDM Vol. 1 4.2.2,
+ * figure 4-3): 64-bit significand with an explicit integer bit (bit 63),
+ * sign in bit 15 of 'se' and the biased 15-bit exponent in bits 0-14.
+ */
+typedef struct Fp80 {
+    uint64_t sig;
+    uint16_t se;
+} Fp80;
+
+/*
+ * x87 FPU and MMX state (SDM Vol. 1 8.1, 9.2). st[] holds the physical
+ * registers R0-R7: ST(i) is st[(TOP + i) & 7], MMi is st[i].sig. TOP lives
+ * in fsw bits 11-13. ftw keeps two bits per physical register, 3 = empty;
+ * only empty/non-empty is authoritative, FSTENV/FSAVE derive the rest.
+ * fip/fcs/fop/fdp/fds describe the last non-control x87 instruction.
+ * MXCSR is plain state (no SSE) kept for FXSAVE/FXRSTOR.
+ */
+typedef struct FpuState {
+    Fp80 st[8];
+    uint16_t fcw, fsw, ftw, fop;
+    uint16_t fcs, fds;
+    uint32_t fip, fdp;
+    uint32_t mxcsr;
+    bool ferr;                /* FERR# output is asserted */
+} FpuState;
+
 struct CpuState {
     /* ---- architectural state (saved) ---- */
     uint32_t regs[8];
@@ -90,12 +117,15 @@ struct CpuState {
     uint32_t cr[5];           /* CR0, (CR1), CR2, CR3, CR4 */
     uint32_t dr[8];
     int cpl;
+    bool nmi_blocked;         /* NMI delivered, no IRET yet (SDM Vol. 3A 6.7.1) */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;   /* MSRs 174h-176h */
     bool halted;
     bool intr_shadow;         /* interrupts inhibited for one instruction */
     bool nmi_pending;
     bool intr_line;           /* level of the INTR pin */
     uint64_t tsc;
     uint64_t icount;          /* instructions retired since creation */
+    FpuState fpu;             /* x87 and MMX (cpu/fpu*.c) */
 
     /* ---- wiring and host state: never saved ---- */
     AddrSpace *mem;
@@ -104,6 +134,9 @@ struct CpuState {
     void *intack_opaque;
     CpuBiosHook bios_hook;
     void *bios_opaque;
+    /* FERR# (x87 error with CR0.NE=0): the board routes it to IRQ13 */
+    void (*ferr)(void *opaque, bool level);
+    void *ferr_opaque;
     volatile bool exit_request;
     struct CpuInternal *in;   /* decoder caches, TLB, lazy flags, ... */
 };
@@ -148,6 +181,13 @@ int cpu_write_lin(CpuState *cpu, uint32_t lin, const void *buf, size_t len);
 
 /* Drop every cached translation (A20 change, external paging changes). */
 void cpu_tlb_flush(CpuState *cpu);
+
+/*
+ * Rebuild what the CPU derives from its architectural state (segment
+ * bounds, the TLB, the privilege level's TLB set). Call after writing
+ * seg[], cr[], cpl or EFLAGS.VM directly (snapshot restore, tests).
+ */
+void cpu_state_loaded(CpuState *cpu);
 
 /* One-line and multi-line register dumps for traces and errors. */
 void cpu_dump_state(CpuState *cpu, FILE *f);

@@ -32,7 +32,10 @@ static uint8_t fetch8_slow(Fetch *f)
     if (off > cpu->seg[SEG_CS].limit || off < f->eip)
         cpu_raise(cpu, EXC_GP, 0);
     f->pos++;
-    return (uint8_t)lin_read(cpu, cpu->seg[SEG_CS].base + off, 1);
+    cpu->in->fetching = true;            /* no data breakpoints on fetches */
+    uint8_t b = (uint8_t)lin_read(cpu, cpu->seg[SEG_CS].base + off, 1);
+    cpu->in->fetching = false;
+    return b;
 }
 
 static inline uint8_t fetch8(Fetch *f)
@@ -64,8 +67,11 @@ static void fetch_start(Fetch *f, CpuState *cpu)
     uint32_t lin = cs->base + f->eip;
     const TlbEntry *e = &cpu->in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
     if ((uint64_t)f->eip + 14 <= cs->limit && (lin & (PAGE_SIZE - 1)) <= PAGE_SIZE - 15) {
-        if (e->tag_read != (lin & PAGE_MASK))
+        if (e->tag_read != (lin & PAGE_MASK)) {
+            cpu->in->fetching = true;
             lin_read(cpu, lin, 1);        /* fill the TLB (RAM/ROM) */
+            cpu->in->fetching = false;
+        }
         if (e->tag_read == (lin & PAGE_MASK))
             f->fast = (const uint8_t *)((uintptr_t)lin + e->addend);
     }

@@ -57,7 +57,7 @@
  * Budget: cpu_exec(cpu, n) runs up to n steps; icount and STAT(insns) are
  * charged once per call, not per instruction.
  */
-#include "cpu/internal.h"
+#include "cpu/sys.h"
 
 
 
@@ -79,6 +79,8 @@ static void exec_one(CpuState *cpu)
     in->insn_esp = cpu->regs[R_ESP];
     if (emu_log_mask & (LOG_IN_ASM | LOG_CPU))
         trace_insn(cpu);
+    if (in->dr_exec || (cpu->eflags & EFLAGS_RF))
+        debug_check_exec(cpu);
     decode_insn(cpu, i);
     uint32_t next = cpu->eip + i->len;
     cpu->eip = code32(cpu) ? next : (next & 0xffff);
@@ -91,11 +93,14 @@ static void exec_one(CpuState *cpu)
     i->op->exec(cpu, i);
     cpu->intr_shadow = in->shadow_next;
     in->executed++;
-    if (single_step) {
-        /* SDM Vol. 3A 17.3.1.4: single-step trap after the instruction */
+    if (single_step || in->dr6_hits) {
+        /* SDM Vol. 3A 17.3.1.2-17.3.1.5: data breakpoint, single-step and
+         * task-switch traps after the instruction, in one #DB */
+        cpu->dr[6] |= in->dr6_hits | (single_step ? 1u << 14 : 0);
+        in->dr6_hits = 0;
         in->insn_eip = cpu->eip;
         in->insn_esp = cpu->regs[R_ESP];
-        cpu_deliver(cpu, EXC_DB, NO_ERROR_CODE, false);
+        deliver_event(cpu, EXC_DB, NO_ERROR_CODE, EVENT_EXC);
     }
 }
 
@@ -105,7 +110,7 @@ static bool take_interrupt(CpuState *cpu)
     CpuInternal *in = cpu->in;
     in->insn_eip = cpu->eip;
     in->insn_esp = cpu->regs[R_ESP];
-    if (cpu->nmi_pending) {
+    if (cpu->nmi_pending && !cpu->nmi_blocked) {
         cpu->nmi_pending = false;
         cpu->halted = false;
         cpu_deliver(cpu, EXC_NMI, NO_ERROR_CODE, false);
@@ -146,6 +151,9 @@ CpuExit cpu_exec(CpuState *cpu, int64_t budget)
         /* cpu_raise() landed here: make the exception precise, deliver it. */
         cpu->eip = in->insn_eip;
         cpu->regs[R_ESP] = in->insn_esp;
+        in->tlb = in->tlb_set[cpu->cpl == 3];    /* undo lin_read_as/sys_read */
+        in->fetching = false;
+        in->dr6_hits = 0;
         in->shadow_next = false;
         cpu->intr_shadow = false;
         in->executed++;

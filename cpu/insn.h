@@ -28,7 +28,8 @@ enum {
     OPND_Eb, OPND_Ew, OPND_Ev, OPND_Ed, OPND_Gb, OPND_Gw, OPND_Gv, OPND_Gd,
     OPND_M, OPND_Mp, OPND_Ma, OPND_Ms, OPND_Mq, OPND_Sw, OPND_Rd, OPND_Cd,
     OPND_Dd, OPND_Fx,            /* Fx: x87 ModRM (memory or ST(i)) */
-    OPND_MODRM_LAST = OPND_Fx,
+    OPND_Pq, OPND_Qq, OPND_Qd, OPND_Nq,   /* MMX: ModRM.reg, ModRM r/m (mm or memory), ModRM r/m (mm only) */
+    OPND_MODRM_LAST = OPND_Nq,
     /* immediates and other encoded data */
     OPND_Ib, OPND_Ibs,           /* Ibs: Ib sign-extended to the operand size */
     OPND_Iw, OPND_Iz, OPND_Jb, OPND_Jz, OPND_Ap, OPND_Ob, OPND_Ov,

@@ -4,8 +4,11 @@
  * Models:      the hidden per-CPU state (lazy flags, software TLB, exception
  *              unwinding), register access by operand size, and the memory
  *              access path: segment check -> linear -> TLB -> host pointer.
- * Not modeled: protected-mode segment type/privilege checks (the hooks are
- *              seg_check() and seg_load()), paging (cpu_translate() is 1:1).
+ *              Segment checks use bounds precomputed at load time
+ *              (seg_rmax/seg_wmax); paging lives behind the TLB (two sets:
+ *              supervisor and user accesses). The system architecture's
+ *              private API is cpu/sys.h.
+ * Not modeled: -
  * Spec:        SDM Vol. 3A 3.4 (segmentation), 4 (paging), 6 (exceptions).
  *
  * Everything here is private to cpu/. The translator will use the same
@@ -38,10 +41,12 @@ enum { TLB_INVALID_TAG = 1 };      /* low bit set: never equals a page address *
 
 typedef struct TlbEntry {
     uint32_t tag_read;       /* lin page, or TLB_INVALID_TAG */
-    uint32_t tag_write;
+    uint32_t tag_write;      /* set only once the walk allowed a write (D set) */
     uint32_t phys_page;
+    uint32_t flags;          /* TLBF_* */
     uintptr_t addend;        /* host pointer = lin + addend */
 } TlbEntry;
+enum { TLBF_GLOBAL = 1u << 0, TLBF_LARGE = 1u << 1 };
 
 /* Maximum iterations of a REP string instruction per execution (see ops_string.c). */
 #define REP_CHUNK 1024
@@ -68,9 +73,30 @@ typedef struct CpuInternal {
 
     int64_t executed;        /* instructions retired in the current cpu_exec */
 
-    TlbEntry tlb[TLB_ENTRIES];
+    /* soft TLB: set [0] for supervisor accesses, [1] for user (CPL 3) ones;
+     * 'tlb' points at the set of the current privilege (cpu/tlb.c) */
+    TlbEntry *tlb;
+    TlbEntry tlb_set[2][TLB_ENTRIES];
+    bool tlb_large;          /* a 4 MiB page is cached: INVLPG flushes all */
+
+    /* segmentation: last offset an access may reach, per segment register,
+     * computed at load time (seg_update); -1 sends every access to the slow
+     * check (null, unreadable/unwritable, expand-down) */
+    int64_t seg_rmax[SEG_COUNT];
+    int64_t seg_wmax[SEG_COUNT];
+
+    /* event delivery (cpu/except.c) */
+    int deliver_class;       /* class of the event being delivered, or -1 */
+    bool deliver_ext;        /* it is external: error codes get EXT=1 */
+
+    /* debug registers (cpu/debug.c) */
+    uint8_t dr_exec;         /* enabled instruction breakpoints, bit n = DRn */
+    uint8_t dr_data;         /* enabled data breakpoints */
+    bool fetching;           /* instruction fetch: data breakpoints do not apply */
+    uint32_t dr6_hits;       /* DR6 B0-B3 bits hit by the current instruction */
 
     bool fpu_present;        /* false: ESC opcodes act as with no coprocessor */
+    uint32_t cpuid_fpu_bits; /* CPUID.1:EDX bits the x87/MMX code adds (MMX, FXSR) */
 } CpuInternal;
 
 /* ---- exceptions (cpu/except.c) ------------------------------------------ */
@@ -154,6 +180,15 @@ static inline bool real_mode(const CpuState *cpu)
 {
     return !(cpu->cr[0] & CR0_PE);
 }
+static inline bool v86_mode(const CpuState *cpu)
+{
+    return (cpu->eflags & EFLAGS_VM) != 0;
+}
+/* Protected mode proper: PE=1 and not virtual-8086. */
+static inline bool prot_mode(const CpuState *cpu)
+{
+    return (cpu->cr[0] & CR0_PE) && !(cpu->eflags & EFLAGS_VM);
+}
 
 /* ---- memory: linear addresses (cpu/tlb.c) -------------------------------- */
 
@@ -203,20 +238,26 @@ static inline void lin_write(CpuState *cpu, uint32_t lin, uint32_t val, unsigned
 /* ---- memory: segment:offset (cpu/seg.c) ---------------------------------- */
 
 _Noreturn void seg_fault(CpuState *cpu, int seg);
+uint32_t seg_lin_slow(CpuState *cpu, int seg, uint32_t off, unsigned size, bool write);
 
 /*
- * Segment limit check and offset -> linear. Real mode uses the cached limit
- * too (normally 0xFFFF), so a word at offset 0xFFFF faults: #SS for SS,
- * #GP(0) otherwise (SDM Vol. 3A 20.1.2 ... "Real-address mode exceptions").
- * LIMITATION: expand-down and type (read-only, execute-only) checks come
- * with protected mode.
+ * Segment check and offset -> linear. The fast path compares against a
+ * bound computed when the register was loaded; anything else (beyond the
+ * limit, expand-down, null, execute-only, read-only) takes seg_lin_slow,
+ * which raises #SS(0) for SS and #GP(0) otherwise. Real mode uses the
+ * cached limit too (normally 0xFFFF, SDM Vol. 3A 20.1.2).
  */
 static inline uint32_t seg_lin(CpuState *cpu, int seg, uint32_t off, unsigned size)
 {
-    const SegCache *s = &cpu->seg[seg];
-    if ((uint64_t)off + size - 1 > s->limit)
-        seg_fault(cpu, seg);
-    return s->base + off;
+    if ((int64_t)off + (int64_t)(size - 1) > cpu->in->seg_rmax[seg])
+        return seg_lin_slow(cpu, seg, off, size, false);
+    return cpu->seg[seg].base + off;
+}
+static inline uint32_t seg_lin_w(CpuState *cpu, int seg, uint32_t off, unsigned size)
+{
+    if ((int64_t)off + (int64_t)(size - 1) > cpu->in->seg_wmax[seg])
+        return seg_lin_slow(cpu, seg, off, size, true);
+    return cpu->seg[seg].base + off;
 }
 static inline uint32_t seg_read(CpuState *cpu, int seg, uint32_t off, unsigned size)
 {
@@ -224,7 +265,7 @@ static inline uint32_t seg_read(CpuState *cpu, int seg, uint32_t off, unsigned s
 }
 static inline void seg_write(CpuState *cpu, int seg, uint32_t off, uint32_t val, unsigned size)
 {
-    lin_write(cpu, seg_lin(cpu, seg, off, size), val, size);
+    lin_write(cpu, seg_lin_w(cpu, seg, off, size), val, size);
 }
 
 /* Load a segment register (real mode: base = sel << 4; PM: descriptor). */
@@ -301,6 +342,8 @@ void jump_far(CpuState *cpu, uint16_t sel, uint32_t eip);
 /* ---- misc ----------------------------------------------------------------- */
 
 void cpu_tlb_init(CpuState *cpu);
+/* x87/MMX power-on state (SDM Vol. 3A table 9-1), cpu/fpu.c */
+void fpu_reset(CpuState *cpu);
 void cpu_a20_changed(void *opaque);
 
 #endif

@@ -380,6 +380,11 @@ void op_xadd_Ev_Gv(CpuState *cpu, const Insn *in) { xadd(cpu, in, in->opsize); }
 void op_cmpxchg8b_Mq(CpuState *cpu, const Insn *in)
 {
     uint32_t off = insn_ea(cpu, in);
+    /* one locked 8-byte access: the whole quadword must be writable (segment
+     * and pages) before anything is written, since the CPU always writes */
+    uint32_t lin = seg_lin_w(cpu, in->seg, off, 8);
+    cpu_translate(cpu, lin, true);
+    cpu_translate(cpu, lin + 7, true);
     uint32_t lo = seg_read(cpu, in->seg, off, 4);
     uint32_t hi = seg_read(cpu, in->seg, off + 4, 4);
     flags_sync(cpu);

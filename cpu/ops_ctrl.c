@@ -4,18 +4,22 @@
  *
  * Models:      near targets truncated to 16 bits with a 16-bit operand size
  *              and checked against the CS limit before anything is pushed
- *              (#GP(0)); far transfers the real-mode way (seg_load for CS);
- *              IRET restores FLAGS with the real-mode POPF mask (IOPL and NT
- *              included); LOOP/JCXZ count with CX or ECX per address size;
- *              INT n/INT3/INTO/INT1 are traps (return address after the
- *              instruction); BOUND raises #BR as a fault.
- * Not modeled: protected-mode far transfers (call gates, task switches,
- *              privilege changes), NMI blocking until IRET - next issue.
+ *              (#GP(0)); far transfers in real and V86 mode (base = sel<<4),
+ *              in protected mode handed to cpu/ctrl_pm.c; IRET in real mode
+ *              restores FLAGS with the real-mode POPF mask (IOPL and NT
+ *              included), in V86 mode only with IOPL 3 (#GP(0) otherwise)
+ *              and without touching IOPL; every IRET ends NMI blocking;
+ *              LOOP/JCXZ count with CX or ECX per address size; INT n/INT3/
+ *              INTO/INT1 are traps (return address after the instruction),
+ *              INT n in V86 mode with IOPL < 3 is #GP(0); BOUND raises #BR
+ *              as a fault.
+ * Not modeled: VME (CR4.VME is not offered).
  * Spec:        SDM Vol. 2 Jcc, JMP, CALL, RET, IRET, LOOP, JCXZ, INT n,
- *              BOUND; Vol. 3A 6.8.1 (NMI masking).
+ *              BOUND; Vol. 3A 6.7.1 (NMI masking), 20.2.7 (sensitive
+ *              instructions in V86 mode).
  */
-#include "cpu/internal.h"
 #include "cpu/ops.h"
+#include "cpu/sys.h"
 
 
 
@@ -28,13 +32,21 @@ void jump_near(CpuState *cpu, const Insn *in, uint32_t eip)
     cpu->eip = eip;
 }
 
+/* Real and V86 mode: the target is checked against the cached CS limit. */
 void jump_far(CpuState *cpu, uint16_t sel, uint32_t eip)
 {
-    /* TODO: protected mode - descriptor checks, gates, privilege */
-    seg_load(cpu, SEG_CS, sel);
     if (eip > cpu->seg[SEG_CS].limit)
         cpu_raise(cpu, EXC_GP, 0);
+    cpu_set_seg_real(cpu, SEG_CS, sel);
     cpu->eip = eip;
+}
+
+static void jmp_far(CpuState *cpu, const Insn *in, uint16_t sel, uint32_t eip)
+{
+    if (prot_mode(cpu))
+        pm_jmp_far(cpu, sel, eip, in->opsize);
+    else
+        jump_far(cpu, sel, eip);
 }
 
 void op_jcc_Jb(CpuState *cpu, const Insn *in)
@@ -54,7 +66,7 @@ void op_jmp_Ev(CpuState *cpu, const Insn *in) { jump_near(cpu, in, read_E(cpu, i
 
 void op_jmp_Ap(CpuState *cpu, const Insn *in)
 {
-    jump_far(cpu, (uint16_t)in->imm2, in->imm);
+    jmp_far(cpu, in, (uint16_t)in->imm2, in->imm);
 }
 
 void op_jmp_Mp(CpuState *cpu, const Insn *in)
@@ -62,7 +74,7 @@ void op_jmp_Mp(CpuState *cpu, const Insn *in)
     uint32_t off = insn_ea(cpu, in);
     uint32_t eip = seg_read(cpu, in->seg, off, in->opsize);
     uint16_t sel = (uint16_t)seg_read(cpu, in->seg, off + in->opsize, 2);
-    jump_far(cpu, sel, eip);
+    jmp_far(cpu, in, sel, eip);
 }
 
 static void call_near(CpuState *cpu, const Insn *in, uint32_t target)
@@ -80,6 +92,10 @@ void op_call_Ev(CpuState *cpu, const Insn *in) { call_near(cpu, in, read_E(cpu, 
 
 static void call_far(CpuState *cpu, const Insn *in, uint16_t sel, uint32_t eip)
 {
+    if (prot_mode(cpu)) {
+        pm_call_far(cpu, sel, eip, in->opsize);
+        return;
+    }
     push(cpu, cpu->seg[SEG_CS].sel, in->opsize);
     push(cpu, cpu->eip, in->opsize);
     jump_far(cpu, sel, eip);
@@ -107,6 +123,10 @@ void op_ret_Iw(CpuState *cpu, const Insn *in) { ret_near(cpu, in, in->imm & 0xff
 
 static void ret_far(CpuState *cpu, const Insn *in, uint32_t extra)
 {
+    if (prot_mode(cpu)) {
+        pm_ret_far(cpu, in->opsize, extra);
+        return;
+    }
     uint32_t eip = stack_peek(cpu, 0, in->opsize);
     uint16_t sel = (uint16_t)stack_peek(cpu, in->opsize, 2);
     jump_far(cpu, sel, eip);
@@ -119,14 +139,25 @@ void op_retf_Iw(CpuState *cpu, const Insn *in) { ret_far(cpu, in, in->imm & 0xff
 void op_iret(CpuState *cpu, const Insn *in)
 {
     unsigned size = in->opsize;
+    if (prot_mode(cpu)) {
+        pm_iret(cpu, size);
+        cpu->nmi_blocked = false;
+        return;
+    }
+    if (v86_mode(cpu) && ((cpu->eflags >> 12) & 3) != 3)
+        cpu_raise(cpu, EXC_GP, 0);               /* SDM Vol. 3A 20.2.7 */
     uint32_t eip = stack_peek(cpu, 0, size);
     uint16_t sel = (uint16_t)stack_peek(cpu, size, 2);
     uint32_t flags = stack_peek(cpu, 2 * size, size);
     jump_far(cpu, sel, eip);
     stack_adjust(cpu, (int32_t)(3 * size));
-    /* SDM IRET real-address mode: IOPL/NT load; 32-bit also RF, AC, ID */
+    /* SDM IRET real-address mode: IOPL/NT load; 32-bit also RF, AC, ID;
+     * V86 (IOPL 3): IOPL, VM, VIF, VIP are not modified */
     uint32_t mask = popf_mask(cpu, size) | (size == 4 ? EFLAGS_RF : 0);
+    if (v86_mode(cpu))
+        mask &= ~(EFLAGS_IOPL | EFLAGS_VM | EFLAGS_VIF | EFLAGS_VIP);
     flags_write(cpu, flags, mask);
+    cpu->nmi_blocked = false;
 }
 
 /* ---- LOOP JCXZ ---------------------------------------------------------------------- */
@@ -168,9 +199,17 @@ void op_jcxz_Jb(CpuState *cpu, const Insn *in)
 
 /* ---- software interrupts --------------------------------------------------------------- */
 
-void op_int_Ib(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, in->imm & 0xff, NO_ERROR_CODE, true); }
+void op_int_Ib(CpuState *cpu, const Insn *in)
+{
+    if (v86_mode(cpu) && ((cpu->eflags >> 12) & 3) != 3)
+        cpu_raise(cpu, EXC_GP, 0);               /* IOPL-sensitive in V86 */
+    cpu_deliver(cpu, in->imm & 0xff, NO_ERROR_CODE, true);
+}
+
 void op_int3(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, EXC_BP, NO_ERROR_CODE, true); }
-void op_int1(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, EXC_DB, NO_ERROR_CODE, true); }
+
+/* ICEBP: a #DB trap without the gate DPL check (SDM Vol. 2 INT1). */
+void op_int1(CpuState *cpu, const Insn *in) { deliver_event(cpu, EXC_DB, NO_ERROR_CODE, EVENT_EXC); }
 
 void op_into(CpuState *cpu, const Insn *in)
 {

@@ -12,7 +12,11 @@
  *              slot (P6); PUSHF/POPF in real mode can change IOPL and NT,
  *              and AC/ID with a 32-bit operand; POP SS inhibits interrupts
  *              for one instruction.
- * Not modeled: protected-mode/V86 IOPL rules for POPF (next issue).
+ *              In protected mode POPF changes IF only when CPL <= IOPL and
+ *              IOPL only at CPL 0 (no fault otherwise), never VM, RF, VIF,
+ *              VIP; in V86 mode PUSHF/POPF are #GP(0) unless IOPL is 3, and
+ *              POPF then leaves IOPL alone.
+ * Not modeled: VME (virtual interrupt flag) variants of PUSHF/POPF.
  * Spec:        SDM Vol. 2 PUSH, POP, PUSHA, POPA, PUSHF, POPF, ENTER, LEAVE.
  */
 #include "cpu/internal.h"
@@ -88,7 +92,7 @@ static void push_sreg(CpuState *cpu, const Insn *in, int seg)
         return;
     }
     uint32_t sp = (cpu->regs[R_ESP] - 4) & stack_mask(cpu);
-    seg_lin(cpu, SEG_SS, sp, 4);                /* the whole slot must be valid */
+    seg_lin_w(cpu, SEG_SS, sp, 4);                /* the whole slot must be valid */
     seg_write(cpu, SEG_SS, sp, sel, 2);
     set_sp(cpu, sp);
 }
@@ -141,8 +145,15 @@ void op_popa(CpuState *cpu, const Insn *in)
 
 /* ---- PUSHF POPF ------------------------------------------------------------------- */
 
+static void v86_iopl_check(CpuState *cpu)
+{
+    if ((cpu->eflags & EFLAGS_VM) && ((cpu->eflags >> 12) & 3) != 3)
+        cpu_raise(cpu, EXC_GP, 0);               /* SDM Vol. 3A 20.2.7 */
+}
+
 void op_pushf(CpuState *cpu, const Insn *in)
 {
+    v86_iopl_check(cpu);
     uint32_t f = cpu_get_eflags(cpu);
     /* SDM PUSHF: VM and RF are cleared in the pushed image */
     push(cpu, in->opsize == 2 ? (f & 0xffff) : (f & ~(EFLAGS_VM | EFLAGS_RF)), in->opsize);
@@ -161,9 +172,17 @@ uint32_t popf_mask(const CpuState *cpu, unsigned size)
 
 void op_popf(CpuState *cpu, const Insn *in)
 {
+    v86_iopl_check(cpu);
+    uint32_t mask = popf_mask(cpu, in->opsize);
+    if (cpu->cr[0] & CR0_PE) {
+        /* SDM Vol. 2 POPF, protected and V86 mode */
+        if (cpu->cpl > 0)
+            mask &= ~EFLAGS_IOPL;
+        if ((unsigned)cpu->cpl > ((cpu->eflags >> 12) & 3))
+            mask &= ~EFLAGS_IF;
+    }
     uint32_t v = pop(cpu, in->opsize);
-    /* TODO: protected mode / V86: IOPL and IF only as CPL and IOPL allow */
-    flags_write(cpu, v, popf_mask(cpu, in->opsize));
+    flags_write(cpu, v, mask);
 }
 
 /* ---- ENTER LEAVE ------------------------------------------------------------------- */
@@ -186,7 +205,7 @@ void op_enter_Iw_Ib(CpuState *cpu, const Insn *in)
     uint32_t new_sp = (cpu->regs[R_ESP] - (in->imm & 0xffff)) & mask;
     /* the 386+ checks the new stack top before committing */
     if (in->imm & 0xffff)
-        seg_lin(cpu, SEG_SS, new_sp, 1);
+        seg_lin_w(cpu, SEG_SS, new_sp, 1);
     reg_write(cpu, R_EBP, size, frame);
     set_sp(cpu, new_sp);
 }

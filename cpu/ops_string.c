@@ -11,12 +11,13 @@
  *              can be restarted"). A REP instruction executes at most
  *              REP_CHUNK iterations, or stops early when an interrupt or exit
  *              request is pending, and leaves EIP on itself to resume.
- * Not modeled: I/O permission bitmap checks for INS/OUTS (protected mode);
- *              fast block paths (a later optimisation for REP MOVS/STOS).
+ *              INS/OUTS check I/O permission (IOPL, then the TSS bitmap)
+ *              before each transfer.
+ * Not modeled: fast block paths (a later optimisation for REP MOVS/STOS).
  * Spec:        SDM Vol. 2 MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS, REP.
  */
-#include "cpu/internal.h"
 #include "cpu/ops.h"
+#include "cpu/sys.h"
 
 enum { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
 
@@ -68,13 +69,15 @@ static bool string_once(CpuState *cpu, const Insn *in, int kind, unsigned size, 
         return true;
     case STR_INS: {
         /* check the destination before the port read so no data is lost */
-        uint32_t lin = seg_lin(cpu, SEG_ES, index_get(cpu, in, R_EDI), size);
+        io_allowed(cpu, cpu->regs[R_EDX] & 0xffff, size);
+        uint32_t lin = seg_lin_w(cpu, SEG_ES, index_get(cpu, in, R_EDI), size);
         v = io_read(cpu->io, cpu->regs[R_EDX] & 0xffff, size);
         lin_write(cpu, lin, v, size);
         index_step(cpu, in, R_EDI, delta);
         return false;
     }
     default:                                   /* OUTS */
+        io_allowed(cpu, cpu->regs[R_EDX] & 0xffff, size);
         v = seg_read(cpu, in->seg, index_get(cpu, in, R_ESI), size);
         io_write(cpu->io, cpu->regs[R_EDX] & 0xffff, v, size);
         index_step(cpu, in, R_ESI, delta);
@@ -84,7 +87,7 @@ static bool string_once(CpuState *cpu, const Insn *in, int kind, unsigned size, 
 
 static bool should_pause(const CpuState *cpu)
 {
-    return cpu->nmi_pending || cpu->exit_request ||
+    return (cpu->nmi_pending && !cpu->nmi_blocked) || cpu->exit_request ||
            (cpu->intr_line && (cpu->eflags & EFLAGS_IF));
 }
 

@@ -1,28 +1,29 @@
 /*
  * cpu/ops_system.c - flags and system instructions: HLT, CLC/STC/CMC,
- * CLI/STI, CLD/STD, IN/OUT, CPUID, RDTSC, RDMSR/WRMSR, SGDT/SIDT/LGDT/LIDT,
- * SMSW/LMSW, MOV to/from CRn and DRn, CLTS, INVD, WBINVD, INVLPG, UD2, the
- * BIOS hook (0F FF nn) and the protected-mode-only opcodes (#UD in real mode).
+ * CLI/STI, CLD/STD, IN/OUT, SGDT/SIDT/LGDT/LIDT, SMSW/LMSW, MOV to/from CRn
+ * and DRn, CLTS, INVD, WBINVD, INVLPG, UD2 and the BIOS hook (0F FF nn).
  *
- * Models:      real-mode behaviour (CPL 0, no IOPL checks); STI sets the
- *              interrupt shadow only when IF was 0; CPUID leaves 0 and 1 of
- *              a family-6 "GenuineIntel" with TSC, MSR, CX8 and CMOV (no FPU:
- *              see cpu/fpu.c); the TSC MSR (0x10); CR0/CR3/CR4 writes flush
- *              the TLB; LMSW cannot clear PE; SLDT/STR/LLDT/LTR/VERR/VERW/
- *              LAR/LSL/ARPL raise #UD in real mode as the SDM lists.
- * Not modeled: protected-mode privilege and IOPL checks, the I/O permission
- *              bitmap, other MSRs (#GP), debug-register breakpoints - they
- *              come with protected mode.
+ * Models:      CPL 0 checks (#GP(0)) for HLT, LGDT, LIDT, LMSW, CLTS, INVD,
+ *              WBINVD, INVLPG, MOV CRn/DRn (V86 runs at CPL 3); CLI/STI
+ *              #GP(0) when CPL > IOPL (V86: IOPL < 3); STI sets the interrupt
+ *              shadow only when IF was 0; IN/OUT through the I/O permission
+ *              bitmap when CPL > IOPL or in V86 (cpu/task.c); SGDT/SIDT with
+ *              a 16-bit operand store a 24-bit base (top byte 0), LGDT/LIDT
+ *              with a 16-bit operand load 24 bits; CR0 writes keep ET set and
+ *              the reserved bits clear, reject PG without PE and NW without
+ *              CD (#GP(0)), flush the TLB on PE/PG/WP changes and make CPL 0
+ *              when PE is cleared (cached segment limits stay: unreal
+ *              mode); CR3 writes drop non-global TLB entries; CR4 takes only
+ *              the bits of implemented features (#GP(0) for others); LMSW
+ *              loads PE MP EM TS and cannot clear PE; DR4/DR5 alias DR6/DR7
+ *              unless CR4.DE (#UD); DR7.GD makes any MOV DRn a #DB fault
+ *              with DR6.BD; CR1, CR5-CR7 are #UD.
+ * Not modeled: cache control (INVD/WBINVD do nothing), CR8, VME.
  * Spec:        SDM Vol. 2 per instruction; Vol. 3A 2.5 (control registers),
- *              Vol. 2 CPUID tables 3-8 and 3-11.
+ *              2.7 (system instruction summary), 17.2 (debug registers).
  */
-#include "cpu/internal.h"
 #include "cpu/ops.h"
-
-/* CPUID.1:EDX feature bits we really implement. */
-enum {
-    CPUID_TSC = 1u << 4, CPUID_MSR = 1u << 5, CPUID_CX8 = 1u << 8, CPUID_CMOV = 1u << 15,
-};
+#include "cpu/sys.h"
 
 void op_hlt(CpuState *cpu, const Insn *in)
 {
@@ -37,14 +38,22 @@ void op_cmc(CpuState *cpu, const Insn *in) { flags_set_arith(cpu, EFLAGS_CF, fla
 void op_cld(CpuState *cpu, const Insn *in) { cpu->eflags &= ~EFLAGS_DF; }
 void op_std(CpuState *cpu, const Insn *in) { cpu->eflags |= EFLAGS_DF; }
 
+/* SDM Vol. 2 CLI/STI: IOPL-sensitive outside real mode (no VME/PVI here). */
+static void check_iopl(CpuState *cpu)
+{
+    if (!real_mode(cpu) && (unsigned)cpu->cpl > ((cpu->eflags >> 12) & 3))
+        cpu_raise(cpu, EXC_GP, 0);
+}
+
 void op_cli(CpuState *cpu, const Insn *in)
 {
-    /* TODO: protected mode - IOPL < CPL raises #GP(0) (VME/PVI variants) */
+    check_iopl(cpu);
     cpu->eflags &= ~EFLAGS_IF;
 }
 
 void op_sti(CpuState *cpu, const Insn *in)
 {
+    check_iopl(cpu);
     /* SDM Vol. 2 STI: interrupts are recognised after the next instruction
      * only if IF was clear before STI. */
     if (!(cpu->eflags & EFLAGS_IF))
@@ -54,75 +63,33 @@ void op_sti(CpuState *cpu, const Insn *in)
 
 /* ---- port I/O ---------------------------------------------------------------- */
 
-void op_in_AL_Ib(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, 1, io_read(cpu->io, in->imm & 0xff, 1)); }
-void op_in_eAX_Ib(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, in->opsize, io_read(cpu->io, in->imm & 0xff, in->opsize)); }
-void op_out_Ib_AL(CpuState *cpu, const Insn *in) { io_write(cpu->io, in->imm & 0xff, reg_read(cpu, R_EAX, 1), 1); }
-void op_out_Ib_eAX(CpuState *cpu, const Insn *in) { io_write(cpu->io, in->imm & 0xff, reg_read(cpu, R_EAX, in->opsize), in->opsize); }
-void op_in_AL_DX(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, 1, io_read(cpu->io, cpu_reg16(cpu, R_EDX), 1)); }
-void op_in_eAX_DX(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, in->opsize, io_read(cpu->io, cpu_reg16(cpu, R_EDX), in->opsize)); }
-void op_out_DX_AL(CpuState *cpu, const Insn *in) { io_write(cpu->io, cpu_reg16(cpu, R_EDX), reg_read(cpu, R_EAX, 1), 1); }
-void op_out_DX_eAX(CpuState *cpu, const Insn *in) { io_write(cpu->io, cpu_reg16(cpu, R_EDX), reg_read(cpu, R_EAX, in->opsize), in->opsize); }
-
-/* ---- identification, time stamp, MSRs ------------------------------------------- */
-
-void op_cpuid(CpuState *cpu, const Insn *in)
+static uint32_t port_in(CpuState *cpu, uint16_t port, unsigned size)
 {
-    uint32_t leaf = cpu->regs[R_EAX];
-    uint32_t *r = cpu->regs;
-    if (leaf == 0) {
-        r[R_EAX] = 1;
-        r[R_EBX] = 0x756e6547;    /* "Genu" */
-        r[R_EDX] = 0x49656e69;    /* "ineI" */
-        r[R_ECX] = 0x6c65746e;    /* "ntel" */
-    } else if (leaf == 1) {
-        r[R_EAX] = 0x00000619;    /* family 6, model 1, stepping 9 (as EDX at reset) */
-        r[R_EBX] = 0;
-        r[R_ECX] = 0;
-        r[R_EDX] = CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_CMOV;
-    } else {
-        r[R_EAX] = r[R_EBX] = r[R_ECX] = r[R_EDX] = 0;
-    }
+    io_allowed(cpu, port, size);
+    return io_read(cpu->io, port, size);
 }
 
-static uint64_t tsc_now(CpuState *cpu)
+static void port_out(CpuState *cpu, uint16_t port, uint32_t val, unsigned size)
 {
-    return cpu->tsc + (uint64_t)cpu->in->executed;
+    io_allowed(cpu, port, size);
+    io_write(cpu->io, port, val, size);
 }
 
-void op_rdtsc(CpuState *cpu, const Insn *in)
-{
-    if ((cpu->cr[4] & (1u << 2)) && cpu->cpl != 0 && !real_mode(cpu))
-        cpu_raise(cpu, EXC_GP, 0);                   /* CR4.TSD */
-    uint64_t t = tsc_now(cpu);
-    cpu->regs[R_EAX] = (uint32_t)t;
-    cpu->regs[R_EDX] = (uint32_t)(t >> 32);
-}
-
-enum { MSR_TSC = 0x10 };
-
-void op_rdmsr(CpuState *cpu, const Insn *in)
-{
-    if (cpu->cpl != 0 || cpu->regs[R_ECX] != MSR_TSC)
-        cpu_raise(cpu, EXC_GP, 0);
-    uint64_t t = tsc_now(cpu);
-    cpu->regs[R_EAX] = (uint32_t)t;
-    cpu->regs[R_EDX] = (uint32_t)(t >> 32);
-}
-
-void op_wrmsr(CpuState *cpu, const Insn *in)
-{
-    if (cpu->cpl != 0 || cpu->regs[R_ECX] != MSR_TSC)
-        cpu_raise(cpu, EXC_GP, 0);
-    uint64_t t = ((uint64_t)cpu->regs[R_EDX] << 32) | cpu->regs[R_EAX];
-    cpu->tsc = t - (uint64_t)cpu->in->executed;
-}
+void op_in_AL_Ib(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, 1, port_in(cpu, in->imm & 0xff, 1)); }
+void op_in_eAX_Ib(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, in->opsize, port_in(cpu, in->imm & 0xff, in->opsize)); }
+void op_out_Ib_AL(CpuState *cpu, const Insn *in) { port_out(cpu, in->imm & 0xff, reg_read(cpu, R_EAX, 1), 1); }
+void op_out_Ib_eAX(CpuState *cpu, const Insn *in) { port_out(cpu, in->imm & 0xff, reg_read(cpu, R_EAX, in->opsize), in->opsize); }
+void op_in_AL_DX(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, 1, port_in(cpu, cpu_reg16(cpu, R_EDX), 1)); }
+void op_in_eAX_DX(CpuState *cpu, const Insn *in) { reg_write(cpu, R_EAX, in->opsize, port_in(cpu, cpu_reg16(cpu, R_EDX), in->opsize)); }
+void op_out_DX_AL(CpuState *cpu, const Insn *in) { port_out(cpu, cpu_reg16(cpu, R_EDX), reg_read(cpu, R_EAX, 1), 1); }
+void op_out_DX_eAX(CpuState *cpu, const Insn *in) { port_out(cpu, cpu_reg16(cpu, R_EDX), reg_read(cpu, R_EAX, in->opsize), in->opsize); }
 
 /* ---- descriptor table registers, MSW -------------------------------------------- */
 
 static void store_dtr(CpuState *cpu, const Insn *in, const DescTable *t)
 {
     uint32_t off = insn_ea(cpu, in);
-    seg_lin(cpu, in->seg, off, 6);
+    seg_lin_w(cpu, in->seg, off, 6);
     seg_write(cpu, in->seg, off, t->limit, 2);
     /* SDM SGDT: with a 16-bit operand the top byte is stored as 0 (386+) */
     seg_write(cpu, in->seg, off + 2, in->opsize == 2 ? t->base & 0xffffff : t->base, 4);
@@ -152,15 +119,22 @@ void op_smsw_Ew(CpuState *cpu, const Insn *in)
         write_E(cpu, in, 2, cpu->cr[0] & 0xffff);
 }
 
+#define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
+                     CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+
 static void set_cr0(CpuState *cpu, uint32_t v)
 {
     uint32_t old = cpu->cr[0];
-    cpu->cr[0] = v | CR0_ET;                         /* ET is hardwired on P6 */
-    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE))
+    v = (v & CR0_DEFINED) | CR0_ET;                  /* ET is hardwired on P6 */
+    cpu->cr[0] = v;
+    if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE))
         cpu_tlb_flush(cpu);
-    if ((old ^ cpu->cr[0]) & CR0_PE)
-        LOG(LOG_UNIMP, "cpu: CR0.PE %s - protected mode is not implemented yet\n",
-            (v & CR0_PE) ? "set" : "cleared");
+    if ((old ^ v) & CR0_PE) {
+        LOG(LOG_INT, "cpu: CR0.PE %s\n", (v & CR0_PE) ? "set" : "cleared");
+        if (!(v & CR0_PE))
+            cpu_set_cpl(cpu, 0);
+        seg_update_all(cpu);
+    }
 }
 
 void op_lmsw_Ew(CpuState *cpu, const Insn *in)
@@ -200,11 +174,14 @@ void op_mov_Cd_Rd(CpuState *cpu, const Insn *in)
         break;
     case 3:
         cpu->cr[3] = v & 0xfffff018u;
-        cpu_tlb_flush(cpu);
+        tlb_flush_nonglobal(cpu);
         break;
     case 4:
+        if (v & ~cr4_valid_mask(cpu))
+            cpu_raise(cpu, EXC_GP, 0);
+        if ((cpu->cr[4] ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE))
+            cpu_tlb_flush(cpu);
         cpu->cr[4] = v;
-        cpu_tlb_flush(cpu);
         break;
     default:
         cpu->cr[2] = v;
@@ -215,26 +192,43 @@ void op_mov_Cd_Rd(CpuState *cpu, const Insn *in)
 static int dr_index(CpuState *cpu, int reg)
 {
     if (reg == 4 || reg == 5) {
-        if (cpu->cr[4] & (1u << 3))                 /* CR4.DE: DR4/DR5 are #UD */
+        if (cpu->cr[4] & CR4_DE)                    /* CR4.DE: DR4/DR5 are #UD */
             cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
         return reg + 2;
     }
     return reg;
 }
 
-void op_mov_Rd_Dd(CpuState *cpu, const Insn *in)
+/* Common checks of MOV DRn: CPL 0, then general detect (SDM 17.2.4). */
+static int dr_access(CpuState *cpu, const Insn *in)
 {
     if (cpu->cpl != 0)
         cpu_raise(cpu, EXC_GP, 0);
-    cpu->regs[in->rm] = cpu->dr[dr_index(cpu, in->reg)];
+    int r = dr_index(cpu, in->reg);
+    if (cpu->dr[7] & (1u << 13)) {
+        cpu->dr[7] &= ~(1u << 13);
+        cpu->dr[6] |= 1u << 13;                     /* DR6.BD */
+        cpu_raise(cpu, EXC_DB, NO_ERROR_CODE);
+    }
+    return r;
+}
+
+void op_mov_Rd_Dd(CpuState *cpu, const Insn *in)
+{
+    int r = dr_access(cpu, in);
+    cpu->regs[in->rm] = cpu->dr[r];
 }
 
 void op_mov_Dd_Rd(CpuState *cpu, const Insn *in)
 {
-    if (cpu->cpl != 0)
-        cpu_raise(cpu, EXC_GP, 0);
-    /* LIMITATION: breakpoints in DR0-DR3/DR7 are stored, not armed */
-    cpu->dr[dr_index(cpu, in->reg)] = cpu->regs[in->rm];
+    int r = dr_access(cpu, in);
+    uint32_t v = cpu->regs[in->rm];
+    if (r == 6)
+        v = (v & 0xe00fu) | 0xffff0ff0u;            /* reserved bits read as set */
+    else if (r == 7)
+        v = (v | 0x400u) & ~0xd800u;
+    cpu->dr[r] = v;
+    debug_regs_changed(cpu);
 }
 
 void op_clts(CpuState *cpu, const Insn *in)
@@ -251,10 +245,10 @@ void op_invlpg_M(CpuState *cpu, const Insn *in)
 {
     if (cpu->cpl != 0)
         cpu_raise(cpu, EXC_GP, 0);
-    cpu_tlb_flush(cpu);             /* TODO: flush one page once paging exists */
+    tlb_flush_page(cpu, cpu->seg[in->seg].base + insn_ea(cpu, in));
 }
 
-/* ---- undefined, BIOS hook, protected-mode-only ------------------------------------ */
+/* ---- undefined, BIOS hook ------------------------------------------------------------ */
 
 void op_ud(CpuState *cpu, const Insn *in)
 {
@@ -271,21 +265,3 @@ void op_ud0_bios(CpuState *cpu, const Insn *in)
     }
     cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
 }
-
-/* SDM Vol. 2: "not recognized in real-address mode" -> #UD. */
-static void pm_only(CpuState *cpu, const Insn *in)
-{
-    if (!real_mode(cpu) && !(cpu->eflags & EFLAGS_VM))
-        LOG(LOG_UNIMP, "cpu: %s in protected mode is not implemented yet\n", in->op->mnemonic);
-    cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
-}
-
-void op_sldt_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_str_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_lldt_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_ltr_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_verr_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_verw_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_lar_Gv_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_lsl_Gv_Ew(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }
-void op_arpl_Ew_Gw(CpuState *cpu, const Insn *in) { pm_only(cpu, in); }

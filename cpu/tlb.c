@@ -1,38 +1,97 @@
 /*
- * cpu/tlb.c - linear-address memory access: translation hook and soft TLB.
+ * cpu/tlb.c - linear-address memory access: the soft TLB and its slow paths.
  *
- * Models:      cpu_translate() maps linear -> physical (1:1 until paging is
- *              implemented, then the page walk lives behind it); the A20
- *              gate is applied by memory/bus.c on every physical access. A
- *              direct-mapped TLB caches linear page -> host pointer for RAM
- *              (reads and writes) and ROM (reads only); MMIO and unmapped
- *              pages always take the slow path into memory/bus.c.
- * Not modeled: paging, #PF, A/D bits (next issue: cpu_translate grows a walk
- *              and raises #PF; entries then also carry the U/S and R/W bits).
- * Spec:        SDM Vol. 3A 4.10 (TLBs).
+ * Models:      a direct-mapped TLB caching linear page -> host pointer for
+ *              RAM (reads and writes) and ROM (reads only), in two sets: one
+ *              for supervisor accesses and one for user (CPL 3) accesses, so
+ *              each entry's tags already encode what the page tables allow
+ *              at that privilege (a read tag after a successful read walk, a
+ *              write tag only after a write walk, which also set the dirty
+ *              bit). Implicit supervisor accesses (descriptor tables, TSS,
+ *              IDT) and writes to a stack being switched to use the set of
+ *              the privilege they need (sys_read, lin_write_as). MMIO pages,
+ *              pages holding a data breakpoint and page-crossing accesses
+ *              take the slow path into memory/bus.c. CR3 writes drop the
+ *              non-global entries; INVLPG one page (everything once a 4 MiB
+ *              page was cached, since its 4 KiB pieces sit in many slots).
+ * Not modeled: a separate instruction TLB or paging-structure caches (every
+ *              miss walks the tables again, which is architecturally fine).
+ * Spec:        SDM Vol. 3A 4.10 (caching translation information), 4.10.4
+ *              (invalidation), 4.6 (access rights).
  *
  * Dirty tracking: a write through a cached host pointer still marks the page
  * dirty (lin_write_mark) so VGA redraw and code invalidation see it.
  */
-#include "cpu/internal.h"
+#include "cpu/sys.h"
+
+static bool tlb_user(const CpuState *cpu)
+{
+    return cpu->in->tlb == cpu->in->tlb_set[1];
+}
+
+void cpu_set_cpl(CpuState *cpu, int cpl)
+{
+    cpu->cpl = cpl;
+    cpu->in->tlb = cpu->in->tlb_set[cpl == 3];
+}
 
 uint32_t cpu_translate(CpuState *cpu, uint32_t lin, bool write)
 {
-    /* TODO: paging (CR0.PG) - walk the page tables, raise #PF. */
-    return lin;
+    if (!(cpu->cr[0] & CR0_PG))
+        return lin;
+    PageWalk w;
+    unsigned acc = (write ? PF_W : 0) | (tlb_user(cpu) ? PF_U : 0);
+    if (!paging_walk(cpu, lin, acc, false, &w))
+        page_fault(cpu, lin, w.err);
+    return w.phys;
+}
+
+static void tlb_invalidate(TlbEntry *e)
+{
+    e->tag_read = TLB_INVALID_TAG;
+    e->tag_write = TLB_INVALID_TAG;
+    e->flags = 0;
 }
 
 void cpu_tlb_flush(CpuState *cpu)
 {
-    for (int i = 0; i < TLB_ENTRIES; i++) {
-        cpu->in->tlb[i].tag_read = TLB_INVALID_TAG;
-        cpu->in->tlb[i].tag_write = TLB_INVALID_TAG;
-    }
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < TLB_ENTRIES; i++)
+            tlb_invalidate(&cpu->in->tlb_set[s][i]);
+    cpu->in->tlb_large = false;
     STAT(tlb_flushes);
+}
+
+void tlb_flush_nonglobal(CpuState *cpu)
+{
+    if (!(cpu->cr[4] & CR4_PGE)) {
+        cpu_tlb_flush(cpu);
+        return;
+    }
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < TLB_ENTRIES; i++)
+            if (!(cpu->in->tlb_set[s][i].flags & TLBF_GLOBAL))
+                tlb_invalidate(&cpu->in->tlb_set[s][i]);
+    STAT(tlb_flushes);
+}
+
+void tlb_flush_page(CpuState *cpu, uint32_t lin)
+{
+    if (cpu->in->tlb_large) {
+        cpu_tlb_flush(cpu);
+        return;
+    }
+    uint32_t page = lin & PAGE_MASK;
+    for (int s = 0; s < 2; s++) {
+        TlbEntry *e = &cpu->in->tlb_set[s][(lin >> PAGE_SHIFT) % TLB_ENTRIES];
+        if (e->tag_read == page || e->tag_write == page)
+            tlb_invalidate(e);
+    }
 }
 
 void cpu_tlb_init(CpuState *cpu)
 {
+    cpu->in->tlb = cpu->in->tlb_set[cpu->cpl == 3];
     cpu_tlb_flush(cpu);
 }
 
@@ -41,23 +100,48 @@ void cpu_a20_changed(void *opaque)
     cpu_tlb_flush(opaque);
 }
 
-/* Try to map the page of 'lin' into the TLB; returns false for MMIO. */
-static bool tlb_fill(CpuState *cpu, uint32_t lin, bool write)
+void cpu_state_loaded(CpuState *cpu)
 {
+    seg_update_all(cpu);
+    cpu_set_cpl(cpu, cpu->cpl);
+    cpu_tlb_flush(cpu);
+    debug_regs_changed(cpu);
+}
+
+/*
+ * Translate the page of 'lin' (raising #PF) and map it into the current set
+ * when it is RAM/ROM. *phys gets the physical address of 'lin'. False: the
+ * access must go to the bus (MMIO, unmapped, ROM write, watched page).
+ */
+static bool tlb_fill(CpuState *cpu, uint32_t lin, bool write, uint32_t *phys)
+{
+    CpuInternal *in = cpu->in;
     uint32_t page = lin & PAGE_MASK;
-    uint32_t phys = cpu_translate(cpu, page, write);
-    uint8_t *host = mem_host_ptr(cpu->mem, phys, write);
+    uint32_t ppage = page, flags = 0;
+    if (cpu->cr[0] & CR0_PG) {
+        PageWalk w;
+        unsigned acc = (write ? PF_W : 0) | (tlb_user(cpu) ? PF_U : 0);
+        if (!paging_walk(cpu, lin, acc, false, &w))
+            page_fault(cpu, lin, w.err);
+        ppage = w.phys & PAGE_MASK;
+        flags = (w.global ? TLBF_GLOBAL : 0) | (w.large ? TLBF_LARGE : 0);
+    }
+    *phys = ppage | (lin & (PAGE_SIZE - 1));
     STAT(tlb_misses);
+    if (in->dr_data && debug_page_watched(cpu, page))
+        return false;
+    uint8_t *host = mem_host_ptr(cpu->mem, ppage, write);
     if (!host)
         return false;
-    TlbEntry *e = &cpu->in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (e->tag_read != page || e->phys_page != phys) {
-        e->tag_write = TLB_INVALID_TAG;
-        e->tag_read = TLB_INVALID_TAG;
-    }
+    if (flags & TLBF_LARGE)
+        in->tlb_large = true;
+    TlbEntry *e = &in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag_read != page || e->phys_page != ppage)
+        tlb_invalidate(e);
     /* addend wraps modulo 2^N: host = lin + addend */
     e->addend = (uintptr_t)host - (uintptr_t)page;
-    e->phys_page = phys;
+    e->phys_page = ppage;
+    e->flags = flags;
     e->tag_read = page;
     if (write)
         e->tag_write = page;
@@ -66,6 +150,8 @@ static bool tlb_fill(CpuState *cpu, uint32_t lin, bool write)
 
 uint32_t lin_read_slow(CpuState *cpu, uint32_t lin, unsigned size)
 {
+    if (cpu->in->dr_data && !cpu->in->fetching)
+        debug_check_data(cpu, lin, size, false);
     if ((lin & (PAGE_SIZE - 1)) > PAGE_SIZE - size) {
         /* crosses a page: byte by byte, low address first */
         uint32_t v = 0;
@@ -73,27 +159,31 @@ uint32_t lin_read_slow(CpuState *cpu, uint32_t lin, unsigned size)
             v |= lin_read(cpu, lin + i, 1) << (8 * i);
         return v;
     }
-    if (tlb_fill(cpu, lin, false))
+    uint32_t phys;
+    if (tlb_fill(cpu, lin, false, &phys))
         return lin_read(cpu, lin, size);
-    return mem_read(cpu->mem, cpu_translate(cpu, lin, false), size);
+    return mem_read(cpu->mem, phys, size);
 }
 
 void lin_write_slow(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size)
 {
+    if (cpu->in->dr_data)
+        debug_check_data(cpu, lin, size, true);
     if ((lin & (PAGE_SIZE - 1)) > PAGE_SIZE - size) {
         /* SDM: a page-crossing write must not be partially done when the
-         * second page faults; translate both first (matters with paging). */
+         * second page faults; translate both first. */
         cpu_translate(cpu, lin, true);
         cpu_translate(cpu, lin + size - 1, true);
         for (unsigned i = 0; i < size; i++)
             lin_write(cpu, lin + i, (val >> (8 * i)) & 0xff, 1);
         return;
     }
-    if (tlb_fill(cpu, lin, true)) {
+    uint32_t phys;
+    if (tlb_fill(cpu, lin, true, &phys)) {
         lin_write(cpu, lin, val, size);
         return;
     }
-    mem_write(cpu->mem, cpu_translate(cpu, lin, true), val, size);
+    mem_write(cpu->mem, phys, val, size);
 }
 
 void lin_write_mark(CpuState *cpu, const TlbEntry *e)
@@ -102,18 +192,77 @@ void lin_write_mark(CpuState *cpu, const TlbEntry *e)
     mem_dirty_set(cpu->mem, e->phys_page, 1);
 }
 
+/* ---- accesses with another privilege than the CPL's -------------------------- */
+
+uint32_t lin_read_as(CpuState *cpu, int cpl, uint32_t lin, unsigned size)
+{
+    CpuInternal *in = cpu->in;
+    TlbEntry *save = in->tlb;
+    in->tlb = in->tlb_set[cpl == 3];
+    uint32_t v = lin_read(cpu, lin, size);
+    in->tlb = save;          /* a fault unwinds to cpu_exec, which reselects */
+    return v;
+}
+
+void lin_write_as(CpuState *cpu, int cpl, uint32_t lin, uint32_t val, unsigned size)
+{
+    CpuInternal *in = cpu->in;
+    TlbEntry *save = in->tlb;
+    in->tlb = in->tlb_set[cpl == 3];
+    lin_write(cpu, lin, val, size);
+    in->tlb = save;
+}
+
+uint32_t sys_read(CpuState *cpu, uint32_t lin, unsigned size)
+{
+    return lin_read_as(cpu, 0, lin, size);
+}
+
+void sys_write(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size)
+{
+    lin_write_as(cpu, 0, lin, val, size);
+}
+
+/* ---- firmware and debugger accesses: no guest exceptions ------------------------ */
+
 int cpu_read_lin(CpuState *cpu, uint32_t lin, void *buf, size_t len)
 {
     uint8_t *p = buf;
-    for (size_t i = 0; i < len; i++)
-        p[i] = (uint8_t)mem_read(cpu->mem, cpu_translate(cpu, lin + (uint32_t)i, false), 1);
+    while (len > 0) {
+        size_t n = PAGE_SIZE - (lin & (PAGE_SIZE - 1));
+        if (n > len)
+            n = len;
+        PageWalk w;
+        if (!paging_walk(cpu, lin, 0, true, &w))
+            return -1;
+        mem_read_buf(cpu->mem, w.phys, p, n);
+        p += n;
+        lin += (uint32_t)n;
+        len -= n;
+    }
     return 0;
 }
 
 int cpu_write_lin(CpuState *cpu, uint32_t lin, const void *buf, size_t len)
 {
+    PageWalk w;
+    for (size_t done = 0; done < len;) {         /* all present, or nothing written */
+        uint32_t at = lin + (uint32_t)done;
+        if (!paging_walk(cpu, at, 0, true, &w))
+            return -1;
+        done += PAGE_SIZE - (at & (PAGE_SIZE - 1));
+    }
     const uint8_t *p = buf;
-    for (size_t i = 0; i < len; i++)
-        mem_write(cpu->mem, cpu_translate(cpu, lin + (uint32_t)i, true), p[i], 1);
+    while (len > 0) {
+        size_t n = PAGE_SIZE - (lin & (PAGE_SIZE - 1));
+        if (n > len)
+            n = len;
+        /* a real write: accessed and dirty bits set, no permission check */
+        paging_walk(cpu, lin, PF_W | WALK_NOCHECK, false, &w);
+        mem_write_buf(cpu->mem, w.phys, p, n);
+        p += n;
+        lin += (uint32_t)n;
+        len -= n;
+    }
     return 0;
 }

@@ -10,15 +10,19 @@
  *              INITIALIZE DEVICE PARAMETERS (changes the CHS translation);
  *              SET FEATURES; FLUSH CACHE (+EXT); CHECK POWER MODE; the IDLE,
  *              STANDBY and SLEEP families as no-ops; EXECUTE DEVICE
- *              DIAGNOSTIC; READ NATIVE MAX ADDRESS (+EXT); everything else
- *              (IDENTIFY PACKET DEVICE, PACKET, DEVICE RESET, NOP, DMA
- *              commands for now) aborts. BSY for a few microseconds of guest
+ *              DIAGNOSTIC; READ NATIVE MAX ADDRESS (+EXT); READ/WRITE DMA
+ *              (+EXT) through the channel's bus master, with the DMA data
+ *              loop ATAPI shares (stalls when the PRD table runs out and
+ *              resumes when the bus master is restarted); everything else
+ *              (IDENTIFY PACKET DEVICE, PACKET, DEVICE RESET, NOP, and DMA
+ *              without a bus master) aborts. BSY for a few microseconds of guest
  *              time before each DRQ block and each completion; INTRQ at every
  *              data-in block once the data is ready and after every data-out
  *              block; IDNF for addresses past the end (the transfer is
  *              refused whole, the failing address is in the task file).
- * Not modeled: DMA and its commands (with PCI bus mastering, later);
- *              power states (STANDBY only completes); security, SMART, HPA
+ * Not modeled: Ultra DMA (IDENTIFY offers multiword DMA 0-2 only, which
+ *              is all the PIIX3 does); DMA timing (the whole transfer
+ *              happens at once after a short BSY); power states (STANDBY only completes); security, SMART, HPA
  *              (SET MAX), write cache (writes go straight to the backend).
  * Spec:        ATA/ATAPI-6 (T13/1410D rev 3b), 6 "Command descriptions",
  *              8.15 IDENTIFY DEVICE (Table 27), 9.5/9.6 PIO protocols.
@@ -29,16 +33,20 @@
 enum {
     ATA_CMD_NOP = 0x00, ATA_CMD_DEVICE_RESET = 0x08,
     ATA_CMD_READ_SECTORS = 0x20, ATA_CMD_READ_SECTORS_NR = 0x21,
-    ATA_CMD_READ_SECTORS_EXT = 0x24, ATA_CMD_READ_NATIVE_MAX_EXT = 0x27,
+    ATA_CMD_READ_SECTORS_EXT = 0x24, ATA_CMD_READ_DMA_EXT = 0x25,
+    ATA_CMD_READ_NATIVE_MAX_EXT = 0x27,
     ATA_CMD_READ_MULTIPLE_EXT = 0x29,
     ATA_CMD_WRITE_SECTORS = 0x30, ATA_CMD_WRITE_SECTORS_NR = 0x31,
-    ATA_CMD_WRITE_SECTORS_EXT = 0x34, ATA_CMD_WRITE_MULTIPLE_EXT = 0x39,
+    ATA_CMD_WRITE_SECTORS_EXT = 0x34, ATA_CMD_WRITE_DMA_EXT = 0x35,
+    ATA_CMD_WRITE_MULTIPLE_EXT = 0x39,
     ATA_CMD_READ_VERIFY = 0x40, ATA_CMD_READ_VERIFY_NR = 0x41,
     ATA_CMD_READ_VERIFY_EXT = 0x42,
     ATA_CMD_EXECUTE_DIAGNOSTIC = 0x90, ATA_CMD_INIT_DEV_PARAMS = 0x91,
     ATA_CMD_STANDBY_IMMEDIATE_OLD = 0x94, ATA_CMD_SLEEP_OLD = 0x99,
     ATA_CMD_READ_MULTIPLE = 0xC4, ATA_CMD_WRITE_MULTIPLE = 0xC5,
-    ATA_CMD_SET_MULTIPLE = 0xC6,
+    ATA_CMD_SET_MULTIPLE = 0xC6, ATA_CMD_READ_DMA = 0xC8,
+    ATA_CMD_READ_DMA_NR = 0xC9, ATA_CMD_WRITE_DMA = 0xCA,
+    ATA_CMD_WRITE_DMA_NR = 0xCB,
     ATA_CMD_STANDBY_IMMEDIATE = 0xE0, ATA_CMD_IDLE_IMMEDIATE = 0xE1,
     ATA_CMD_STANDBY = 0xE2, ATA_CMD_IDLE = 0xE3,
     ATA_CMD_CHECK_POWER_MODE = 0xE5, ATA_CMD_SLEEP = 0xE6,
@@ -52,7 +60,7 @@ enum {
 #define ATA_LBA28_MAX       0x0FFFFFFFull
 
 /* ---- Completion helpers -------------------------------------------------------------- */
-static void arm(IdeUnit *u, IdeAction act, uint64_t delay_ns)
+void ata_arm(IdeUnit *u, IdeAction act, uint64_t delay_ns)
 {
     u->action = (uint8_t)act;
     u->deadline_ns = ide_now_ns(u->ide) + delay_ns;
@@ -62,6 +70,7 @@ static void arm(IdeUnit *u, IdeAction act, uint64_t delay_ns)
 static void complete_ok(IdeUnit *u)
 {
     u->xfer = IDE_XFER_NONE;
+    u->dma = u->dma_wait = false;
     u->status = ATA_SR_DRDY | ATA_SR_DSC;
     u->intrq = true;
 }
@@ -69,6 +78,7 @@ static void complete_ok(IdeUnit *u)
 static void complete_err(IdeUnit *u, uint8_t err)
 {
     u->xfer = IDE_XFER_NONE;
+    u->dma = u->dma_wait = false;
     u->sectors_left = 0;
     u->error = err;
     u->status = ATA_SR_DRDY | ATA_SR_DSC | ATA_SR_ERR;
@@ -80,6 +90,7 @@ void ata_abort_transfer(IdeUnit *u)
     u->xfer = IDE_XFER_NONE;
     u->data_pos = u->data_end = 0;
     u->sectors_left = 0;
+    u->dma = u->dma_wait = false;
     u->action = IDE_ACT_NONE;
     timer_del(&u->timer);
     u->status &= ~ATA_SR_DRQ;
@@ -88,6 +99,10 @@ void ata_abort_transfer(IdeUnit *u)
 /* 9.2 / 9.10: the diagnostic code and the ATA signature 01 01 00 00. */
 void ata_set_signature(IdeUnit *u)
 {
+    if (u->kind == IDE_KIND_CDROM) {
+        atapi_set_signature(u);
+        return;
+    }
     ata_abort_transfer(u);
     u->tf->nsector = 1;
     u->tf->sector = 1;
@@ -100,6 +115,7 @@ void ata_set_signature(IdeUnit *u)
 
 void ata_attach(IdeUnit *u, BlockBackend *blk)
 {
+    u->kind = IDE_KIND_DISK;
     u->blk = blk;
     u->sectors = blk_size(blk) / ATA_SECTOR_SIZE;
     /* The default translation every BIOS of the LBA era agrees on. */
@@ -238,18 +254,20 @@ static void write_block(IdeUnit *u)
 
 void ata_pio_block_done(IdeUnit *u)
 {
-    if (u->xfer == IDE_XFER_IN) {
+    if (u->kind == IDE_KIND_CDROM) {
+        atapi_pio_block_done(u);
+    } else if (u->xfer == IDE_XFER_IN) {
         u->xfer = IDE_XFER_NONE;
         if (u->sectors_left) {
             u->status = ATA_SR_BSY;
-            arm(u, IDE_ACT_READ_BLOCK, ATA_BLOCK_DELAY_NS);
+            ata_arm(u, IDE_ACT_READ_BLOCK, ATA_BLOCK_DELAY_NS);
         } else {
             u->status = ATA_SR_DRDY | ATA_SR_DSC;   /* no INTRQ after the last */
         }
     } else if (u->xfer == IDE_XFER_OUT) {
         u->xfer = IDE_XFER_NONE;
         u->status = ATA_SR_BSY;
-        arm(u, IDE_ACT_WRITE_BLOCK, ATA_BLOCK_DELAY_NS);
+        ata_arm(u, IDE_ACT_WRITE_BLOCK, ATA_BLOCK_DELAY_NS);
     }
     ide_update_irq(u->ide);
 }
@@ -291,7 +309,7 @@ static void identify(IdeUnit *u)
     put_string(b, 23, 4, "1.0");
     put_string(b, 27, 20, "EMU HARDDISK");
     put_word(b, 47, 0x8000 | ATA_MAX_MULTIPLE);
-    put_word(b, 49, 0x0200);                    /* LBA supported */
+    put_word(b, 49, 0x0300);                    /* LBA, DMA supported */
     put_word(b, 50, 0x4000);
     put_word(b, 51, 0x0200);                    /* obsolete: PIO mode 2 */
     put_word(b, 53, 0x0007);                    /* words 54-58, 64-70, 88 valid */
@@ -304,6 +322,7 @@ static void identify(IdeUnit *u)
         put_word(b, 59, 0x0100 | u->mult_sectors);
     put_word(b, 60, (uint16_t)lba28);
     put_word(b, 61, (uint16_t)(lba28 >> 16));
+    put_word(b, 63, 0x0407);                    /* MW DMA 0-2, mode 2 selected */
     put_word(b, 64, 0x0003);                    /* PIO modes 3 and 4 */
     put_word(b, 65, 120);
     put_word(b, 66, 120);
@@ -342,6 +361,121 @@ static void rw_command(IdeUnit *u, bool write, bool lba48, bool multiple)
         start_block(u, IDE_XFER_OUT, n * ATA_SECTOR_SIZE);  /* no INTRQ first */
     } else {
         read_block(u);
+    }
+}
+
+/* ---- DMA data phases (disk and ATAPI) ------------------------------------------------ */
+
+static void dma_command(IdeUnit *u, bool write, bool lba48)
+{
+    u->lba48 = lba48;
+    if (!ide_dma_capable(u->ide)) {
+        complete_err(u, ATA_ER_ABRT);
+        return;
+    }
+    if (!setup_transfer(u, ATA_MAX_MULTIPLE))
+        return;
+    u->xfer = write ? IDE_XFER_OUT : IDE_XFER_IN;
+    u->data_pos = u->data_end = 0;
+    ata_dma_begin(u);
+}
+
+void ata_dma_begin(IdeUnit *u)
+{
+    u->dma = true;
+    u->dma_wait = true;
+    u->status = ATA_SR_DRDY | ATA_SR_DSC | ATA_SR_DRQ;
+    if (ide_dma_running(u->ide))
+        ata_dma_kick(u);
+}
+
+void ata_dma_kick(IdeUnit *u)
+{
+    if (!u->dma_wait)
+        return;
+    u->dma_wait = false;
+    ata_arm(u, IDE_ACT_DMA, ATA_BLOCK_DELAY_NS);
+}
+
+/* Next chunk of a device-to-memory transfer into buf; false when there is
+ * nothing left, or after an error completed the command (dma cleared). */
+static bool dma_fill(IdeUnit *u)
+{
+    if (u->kind == IDE_KIND_CDROM)
+        return atapi_dma_refill(u);
+    if (!u->sectors_left)
+        return false;
+    unsigned n = u->sectors_left < ATA_MAX_MULTIPLE ? u->sectors_left : ATA_MAX_MULTIPLE;
+    if (blk_read(u->blk, u->lba * ATA_SECTOR_SIZE, u->buf, (size_t)n * ATA_SECTOR_SIZE) < 0) {
+        set_tf_lba(u, u->lba);
+        complete_err(u, ATA_ER_UNC);
+        return false;
+    }
+    u->lba += n;
+    u->sectors_left -= n;
+    u->data_pos = 0;
+    u->data_end = n * ATA_SECTOR_SIZE;
+    return true;
+}
+
+/* Memory-to-device: write the filled chunk; false after an error. */
+static bool dma_flush(IdeUnit *u)
+{
+    unsigned n = u->data_end / ATA_SECTOR_SIZE;
+    if (blk_read_only(u->blk) ||
+        blk_write(u->blk, u->lba * ATA_SECTOR_SIZE, u->buf, (size_t)n * ATA_SECTOR_SIZE) < 0) {
+        set_tf_lba(u, u->lba);
+        complete_err(u, ATA_ER_ABRT);
+        return false;
+    }
+    u->lba += n;
+    u->sectors_left -= n;
+    u->data_pos = u->data_end = 0;
+    return true;
+}
+
+static void dma_done(IdeUnit *u)
+{
+    if (u->kind == IDE_KIND_CDROM) {
+        u->dma = false;
+        atapi_dma_done(u);
+    } else {
+        complete_ok(u);
+    }
+}
+
+/*
+ * Move the data of the current DMA command through the bus master, chunk
+ * by chunk. If the PRD table runs out (or the guest stops the engine) the
+ * device keeps DRQ and waits for the bus master to be started again.
+ */
+static void dma_run(IdeUnit *u)
+{
+    bool to_mem = u->xfer == IDE_XFER_IN;
+    while (u->dma) {
+        if (to_mem && u->data_pos >= u->data_end && !dma_fill(u)) {
+            if (u->dma)
+                dma_done(u);
+            return;
+        }
+        if (!to_mem && u->data_end == 0) {
+            if (!u->sectors_left) {
+                dma_done(u);
+                return;
+            }
+            unsigned n = u->sectors_left < ATA_MAX_MULTIPLE ? u->sectors_left : ATA_MAX_MULTIPLE;
+            u->data_pos = 0;
+            u->data_end = n * ATA_SECTOR_SIZE;
+        }
+        uint32_t want = u->data_end - u->data_pos;
+        uint32_t got = ide_dma_rw(u->ide, u->buf + u->data_pos, want, to_mem);
+        u->data_pos += got < want ? got : want;
+        if (got < want) {
+            u->dma_wait = true;
+            return;
+        }
+        if (!to_mem && !dma_flush(u))
+            return;
     }
 }
 
@@ -416,6 +550,10 @@ static void read_native_max(IdeUnit *u, bool lba48)
 static void execute(IdeUnit *u)
 {
     uint8_t cmd = u->cmd;
+    if (u->kind == IDE_KIND_CDROM) {
+        atapi_execute(u);
+        return;
+    }
     if ((cmd & 0xF0) == 0x10) {                 /* RECALIBRATE */
         complete_ok(u);
         return;
@@ -435,6 +573,12 @@ static void execute(IdeUnit *u)
     case ATA_CMD_WRITE_SECTORS_EXT:  rw_command(u, true, true, false); break;
     case ATA_CMD_WRITE_MULTIPLE:     rw_command(u, true, false, true); break;
     case ATA_CMD_WRITE_MULTIPLE_EXT: rw_command(u, true, true, true); break;
+    case ATA_CMD_READ_DMA: case ATA_CMD_READ_DMA_NR:
+        dma_command(u, false, false); break;
+    case ATA_CMD_READ_DMA_EXT:       dma_command(u, false, true); break;
+    case ATA_CMD_WRITE_DMA: case ATA_CMD_WRITE_DMA_NR:
+        dma_command(u, true, false); break;
+    case ATA_CMD_WRITE_DMA_EXT:      dma_command(u, true, true); break;
     case ATA_CMD_READ_VERIFY: case ATA_CMD_READ_VERIFY_NR:
         verify_or_seek(u, false, false); break;
     case ATA_CMD_READ_VERIFY_EXT:    verify_or_seek(u, true, false); break;
@@ -479,7 +623,7 @@ void ata_start_command(IdeUnit *u, uint8_t cmd)
     u->error = 0;
     u->intrq = false;
     u->status = ATA_SR_BSY;
-    arm(u, IDE_ACT_COMMAND, ATA_CMD_DELAY_NS);
+    ata_arm(u, IDE_ACT_COMMAND, ATA_CMD_DELAY_NS);
 }
 
 void ata_timer_fire(void *dev)
@@ -487,12 +631,16 @@ void ata_timer_fire(void *dev)
     IdeUnit *u = dev;
     IdeAction act = (IdeAction)u->action;
     u->action = IDE_ACT_NONE;
-    if (!u->blk)
+    if (u->kind == IDE_KIND_NONE)
         return;
     switch (act) {
     case IDE_ACT_COMMAND:     execute(u); break;
     case IDE_ACT_READ_BLOCK:  read_block(u); break;
     case IDE_ACT_WRITE_BLOCK: write_block(u); break;
+    case IDE_ACT_DMA:         dma_run(u); break;
+    case IDE_ACT_PACKET: case IDE_ACT_PACKET_BLOCK:
+        atapi_timer_action(u, act);
+        break;
     default: break;
     }
     ide_update_irq(u->ide);

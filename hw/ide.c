@@ -12,10 +12,14 @@
  *              status); software reset leaving the ATA signature
  *              (01 01 00 00) and diagnostic code 01; reads of any command
  *              block register while BSY return status; a unit with no
- *              device reads status 0. Commands are in hw/ata.c.
- * Not modeled: bus-master DMA (comes with the PCI IDE function); ATAPI
- *              (hw/atapi.c, later); the floating-bus 0x7F/0xFF values of an
- *              empty channel; PDIAG/DASP timing between the two devices.
+ *              device reads status 0; DEVICE RESET accepted while BSY for
+ *              packet devices; the hook to an SFF-8038i bus master (the PCI
+ *              IDE function) for DMA data phases, told of INTRQ rising
+ *              edges. Commands are in hw/ata.c (disks, and the DMA loop)
+ *              and hw/atapi.c (CD-ROM).
+ * Not modeled: the floating-bus 0x7F/0xFF values of an empty channel;
+ *              PDIAG/DASP timing between the two devices; separate
+ *              command block registers per device (one shared set).
  * Spec:        ATA/ATAPI-6 (T13/1410D rev 3b), 7.15 "I/O register
  *              descriptions", 9.2 "Software reset protocol", 9.5-9.6
  *              "PIO data-in/data-out command protocols".
@@ -45,6 +49,9 @@ struct Ide {
     Machine    *m;
     IrqLine     irq;
     IoRegion    io_cmd, io_ctl;
+    const IdeBusMasterOps *bm;
+    void       *bm_dev;
+    bool        irq_out;        /* INTRQ level last driven (edge detection) */
 };
 
 /* ---- Snapshot ------------------------------------------------------------------- */
@@ -65,6 +72,13 @@ static const StateField ide_unit_fields[] = {
     SF_INT(IdeUnit, block_sectors), SF_INT(IdeUnit, mult_sectors),
     SF_INT(IdeUnit, cur_cyls), SF_INT(IdeUnit, cur_heads),
     SF_INT(IdeUnit, cur_spt), SF_INT(IdeUnit, lba48),
+    SF_INT(IdeUnit, dma), SF_INT(IdeUnit, dma_wait),
+    SF_BYTES(IdeUnit, packet), SF_INT(IdeUnit, sense_key),
+    SF_INT(IdeUnit, asc), SF_INT(IdeUnit, ascq), SF_INT(IdeUnit, byte_limit),
+    SF_INT(IdeUnit, packet_features),
+    SF_INT(IdeUnit, buf_len), SF_INT(IdeUnit, unit_attention),
+    SF_INT(IdeUnit, media_event), SF_INT(IdeUnit, locked),
+    SF_INT(IdeUnit, tray_open),
     SF_END
 };
 static const StateField ide_fields[] = {
@@ -80,10 +94,34 @@ static IdeUnit *selected(Ide *ide)
     return &ide->unit[(ide->tf.select & ATA_DEV_DEV) ? 1 : 0];
 }
 
+static bool present(const IdeUnit *u)
+{
+    return u->kind != IDE_KIND_NONE;
+}
+
 void ide_update_irq(Ide *ide)
 {
     IdeUnit *u = selected(ide);
-    irq_set(ide->irq, u->blk && u->intrq && !(ide->dev_ctl & IDE_DC_NIEN));
+    bool level = present(u) && u->intrq && !(ide->dev_ctl & IDE_DC_NIEN);
+    if (level && !ide->irq_out && ide->bm)
+        ide->bm->irq_raised(ide->bm_dev);
+    ide->irq_out = level;
+    irq_set(ide->irq, level);
+}
+
+bool ide_dma_capable(Ide *ide)
+{
+    return ide->bm != NULL;
+}
+
+bool ide_dma_running(Ide *ide)
+{
+    return ide->bm && ide->bm->running(ide->bm_dev);
+}
+
+uint32_t ide_dma_rw(Ide *ide, uint8_t *buf, uint32_t len, bool to_memory)
+{
+    return ide->bm ? ide->bm->rw(ide->bm_dev, buf, len, to_memory) : 0;
 }
 
 uint64_t ide_now_ns(Ide *ide)
@@ -95,7 +133,7 @@ uint64_t ide_now_ns(Ide *ide)
 static uint32_t data_read(Ide *ide, unsigned size)
 {
     IdeUnit *u = selected(ide);
-    if (!u->blk || u->xfer != IDE_XFER_IN || !(u->status & ATA_SR_DRQ))
+    if (!present(u) || u->dma || u->xfer != IDE_XFER_IN || !(u->status & ATA_SR_DRQ))
         return 0xffffffffu >> (32 - 8 * size);
     uint32_t v = 0;
     for (unsigned i = 0; i < size && u->data_pos < u->data_end; i++)
@@ -108,7 +146,7 @@ static uint32_t data_read(Ide *ide, unsigned size)
 static void data_write(Ide *ide, uint32_t val, unsigned size)
 {
     IdeUnit *u = selected(ide);
-    if (!u->blk || u->xfer != IDE_XFER_OUT || !(u->status & ATA_SR_DRQ))
+    if (!present(u) || u->dma || u->xfer != IDE_XFER_OUT || !(u->status & ATA_SR_DRQ))
         return;
     for (unsigned i = 0; i < size && u->data_pos < u->data_end; i++)
         u->buf[u->data_pos++] = (uint8_t)(val >> (8 * i));
@@ -124,7 +162,7 @@ static uint8_t reg_read(Ide *ide, uint32_t off)
     IdeTaskFile *tf = &ide->tf;
     if (off == IDE_REG_DEVICE)
         return tf->select | 0xA0;   /* bits 7 and 5 are obsolete, read 1 */
-    if (!u->blk)
+    if (!present(u))
         return 0;
     if (u->status & ATA_SR_BSY)
         return u->status;           /* 7.15: BSY makes every register status */
@@ -151,8 +189,11 @@ static void tf_write(uint8_t *cur, uint8_t *hob, uint8_t v)
 static void reg_write(Ide *ide, uint32_t off, uint8_t v)
 {
     IdeTaskFile *tf = &ide->tf;
-    /* Writes while the selected device is busy are ignored (7.15). */
-    if (selected(ide)->status & ATA_SR_BSY && off != IDE_REG_DEVICE)
+    /* Writes while the selected device is busy are ignored (7.15), except
+     * DEVICE RESET to a packet device (6.8: it is accepted while BSY). */
+    IdeUnit *sel = selected(ide);
+    if (sel->status & ATA_SR_BSY && off != IDE_REG_DEVICE &&
+        !(off == IDE_REG_COMMAND && v == 0x08 && sel->kind == IDE_KIND_CDROM))
         return;
     ide->dev_ctl &= ~IDE_DC_HOB;    /* any command block write clears HOB */
     switch (off) {
@@ -172,9 +213,9 @@ static void reg_write(Ide *ide, uint32_t off, uint8_t v)
         /* EXECUTE DEVICE DIAGNOSTIC addresses both devices. */
         if (v == 0x90) {
             for (int i = 0; i < 2; i++)
-                if (ide->unit[i].blk)
+                if (present(&ide->unit[i]))
                     ata_start_command(&ide->unit[i], v);
-        } else if (u->blk) {
+        } else if (present(u)) {
             ata_start_command(u, v);
         }
         ide_update_irq(ide);
@@ -209,7 +250,7 @@ static uint32_t ide_ctl_read(void *dev, uint32_t off, unsigned size)
 {
     Ide *ide = dev;
     IdeUnit *u = selected(ide);
-    return u->blk ? u->status : 0;  /* alternate status: no INTRQ side effect */
+    return present(u) ? u->status : 0;  /* alternate status: no INTRQ side effect */
 }
 
 /* 9.2: SRST 0->1 puts both devices in reset (BSY); 1->0 lets them finish
@@ -228,7 +269,7 @@ static void ide_ctl_write(void *dev, uint32_t off, uint32_t val, unsigned size)
         }
     } else if ((old & IDE_DC_SRST) && !(val & IDE_DC_SRST)) {
         for (int i = 0; i < 2; i++)
-            if (ide->unit[i].blk)
+            if (present(&ide->unit[i]))
                 ata_set_signature(&ide->unit[i]);
         ide->tf.select = 0;
     }
@@ -252,7 +293,8 @@ static void ide_reset(void *dev)
         u->cur_heads = u->def_heads;
         u->cur_spt = u->def_spt;
         u->status = 0;
-        if (u->blk)
+        u->locked = false;
+        if (present(u))
             ata_set_signature(u);
     }
     ide->tf.select = 0;
@@ -272,16 +314,22 @@ static void ide_post_load(void *dev)
             u->block_sectors = ATA_MAX_MULTIPLE;
         if (!u->block_sectors)
             u->block_sectors = 1;
+        if (u->buf_len > sizeof u->buf)
+            u->buf_len = sizeof u->buf;
         if (u->action != IDE_ACT_NONE)
             timer_mod(&u->timer, u->deadline_ns);
         else
             timer_del(&u->timer);
     }
+    /* Re-drive INTRQ without reporting an edge to the bus master: its
+     * interrupt bit was restored with its own state. */
+    IdeUnit *u = selected(ide);
+    ide->irq_out = present(u) && u->intrq && !(ide->dev_ctl & IDE_DC_NIEN);
     ide_update_irq(ide);
 }
 
 static const DeviceInfo ide_info = {
-    .name = "ide", .version = 1, .state = ide_fields,
+    .name = "ide", .version = 2, .state = ide_fields,
     .reset = ide_reset, .post_load = ide_post_load,
 };
 
@@ -315,9 +363,39 @@ int ide_attach_disk(Ide *ide, int unit, BlockBackend *blk)
     return 0;
 }
 
+int ide_attach_cdrom(Ide *ide, int unit, BlockBackend *blk)
+{
+    if (unit < 0 || unit > 1)
+        return -1;
+    atapi_attach(&ide->unit[unit], blk);
+    ide_update_irq(ide);
+    return 0;
+}
+
+void ide_cdrom_change(Ide *ide, int unit, BlockBackend *blk)
+{
+    if (unit < 0 || unit > 1 || ide->unit[unit].kind != IDE_KIND_CDROM)
+        return;
+    atapi_change_medium(&ide->unit[unit], blk);
+    ide_update_irq(ide);
+}
+
+void ide_set_bus_master(Ide *ide, const IdeBusMasterOps *ops, void *dev)
+{
+    ide->bm = ops;
+    ide->bm_dev = dev;
+}
+
+void ide_bus_master_started(Ide *ide)
+{
+    for (int i = 0; i < 2; i++)
+        if (ide->unit[i].dma_wait)
+            ata_dma_kick(&ide->unit[i]);
+}
+
 bool ide_disk_geometry(Ide *ide, int unit, int *cyls, int *heads, int *spt)
 {
-    if (unit < 0 || unit > 1 || !ide->unit[unit].blk)
+    if (unit < 0 || unit > 1 || ide->unit[unit].kind != IDE_KIND_DISK)
         return false;
     IdeUnit *u = &ide->unit[unit];
     *cyls = u->def_cyls;

@@ -6,9 +6,13 @@
  * the 8259A pair, 8254 PIT, MC146818 RTC/CMOS, 8237 DMA pair, port 61h/92h,
  * 8042 with PS/2 keyboard and mouse, 82077AA floppy controller, two IDE
  * channels, COM1/COM2, the debug console (0xE9), the exit port (0xF4) and the
- * POST port (0x80). IRQ map as on every AT: 0 PIT, 1 keyboard, 2 cascade,
+ * POST port (0x80); the PCI part of an i440FX/PIIX3 board: configuration
+ * ports 0xCF8/0xCFC, the host bridge at 00:00.0, the PIIX3 ISA bridge at
+ * 00:01.0 (PIRQ routing onto the PIC inputs) and IDE at 00:01.1 (bus
+ * master DMA for both channels); -cdrom is an ATAPI drive on the secondary
+ * master, as in QEMU. IRQ map as on every AT: 0 PIT, 1 keyboard, 2 cascade,
  * 3 COM2, 4 COM1, 6 floppy, 8 RTC, 12 mouse, 14/15 IDE.
- * Not modelled yet: PCI, APIC, ACPI (the protected-mode issue adds them).
+ * Not modelled yet: APIC, ACPI.
  * Spec: IBM PC/AT Technical Reference (system board I/O map, CMOS layout).
  */
 #include "hw/pc.h"
@@ -18,10 +22,14 @@
 #include "bios/bios.h"
 #include "hw/dma.h"
 #include "hw/fdc.h"
+#include "hw/ferr.h"
+#include "hw/i440fx.h"
 #include "hw/ide.h"
 #include "hw/isadebug.h"
 #include "hw/kbc.h"
+#include "hw/pci.h"
 #include "hw/pic.h"
+#include "hw/piix.h"
 #include "hw/pit.h"
 #include "hw/port61.h"
 #include "hw/port92.h"
@@ -36,6 +44,7 @@ struct PcDevices {
     Dma *dma;
     Fdc *fdc;
     Ide *ide[2];
+    PciBus *pci;
     Uart *uart[2];
     Bios *bios;
 };
@@ -164,6 +173,18 @@ Pc *pc_create(const PcConfig *cfg, char *err, size_t errlen)
             return NULL;
         }
     }
+    if (cfg->cd)
+        ide_attach_cdrom(d->ide[1], 0, cfg->cd);
+    IrqLine isa_irq[16];
+    for (int i = 0; i < 16; i++)
+        isa_irq[i] = pic_irq(d->pic, i);
+    d->pci = pci_bus_create(m, isa_irq);
+    i440fx_create(m, d->pci, pc->ram_size);
+    piix3_create(m, d->pci, PCI_DEVFN(1, 0));
+    piix_ide_create(m, d->pci, PCI_DEVFN(1, 1), d->ide[0], d->ide[1]);
+    Ferr *ferr = ferr_create(m, 0xf0, pic_irq(d->pic, 13));
+    pc->cpu->ferr = ferr_set;
+    pc->cpu->ferr_opaque = ferr;
     pc->vga = vga_create(m);
     debugcon_create(m, 0xe9, cfg->debugcon);
     debug_exit_create(m, 0xf4);
@@ -173,11 +194,14 @@ Pc *pc_create(const PcConfig *cfg, char *err, size_t errlen)
         .ram_size = pc->ram_size,
         .fd = { cfg->fd[0], cfg->fd[1] },
         .hd = { cfg->hd[0], cfg->hd[1] },
-        .boot_order = cfg->boot_order ? cfg->boot_order : (cfg->hd[0] && !cfg->fd[0] ? "ca" : "ac"),
+        .cd = cfg->cd,
+        .boot_order = cfg->boot_order ? cfg->boot_order
+                    : cfg->hd[0] && !cfg->fd[0] ? (cfg->cd ? "cad" : "ca") : (cfg->cd ? "acd" : "ac"),
+        .kernel = cfg->kernel, .initrd = cfg->initrd, .append = cfg->append,
     };
     d->bios = bios_create(m, pc->cpu, &bc);
     if (!d->bios) {
-        snprintf(err, errlen, "cannot build the BIOS");
+        snprintf(err, errlen, "%s", "");   /* bios_create printed why */
         pc_free(pc);
         return NULL;
     }

@@ -18,7 +18,10 @@ typedef struct PcConfig {
     uint32_t ram_mb;
     BlockBackend *fd[2];
     BlockBackend *hd[2];
-    const char *boot_order;       /* NULL: "ca" if a hard disk, else "ac" */
+    BlockBackend *cd;             /* -cdrom: ATAPI secondary master, or NULL */
+    const char *boot_order;       /* NULL: "ca" if a hard disk, else "ac"
+                                     ('d' appended when there is a CD) */
+    const char *kernel, *initrd, *append;   /* -kernel boot (bios/loader.h) or NULL */
     CharBackend *serial[2];       /* COM1, COM2 host sides (may be NULL) */
     CharBackend *debugcon;        /* port 0xE9 */
     ClockMode clock_mode;
@@ -34,7 +37,8 @@ typedef struct Pc {
     struct PcDevices *dev;        /* the rest of the board */
 } Pc;
 
-/* Build the board. Returns NULL with a one-line reason in err. */
+/* Build the board. Returns NULL with a one-line reason in err, or with err
+ * empty when the reason has been printed already (kernel files). */
 Pc *pc_create(const PcConfig *cfg, char *err, size_t errlen);
 /* Power-on/RESET: every device, the A20 gate and the CPU. */
 void pc_reset(Pc *pc);

@@ -51,10 +51,16 @@ if [ ! -d "$guests" ]; then
 else
     expect_status "FreeDOS 1.44M floppy reaches A:\\>" 0 \
         "$emu" -fda "$guests/freedos-1440.img" -display none --expect-screen 'A:\>' --timeout 60
+    expect_status "FreeDOS 720K floppy reaches A:\\>" 0 \
+        "$emu" -fda "$guests/freedos722.img" -display none --expect-screen 'A:\>' --timeout 60
+    expect_status "FreeDOS hard disk reaches C:\\>" 0 \
+        "$emu" -hda "$guests/dos.img" -snapshot -display none --expect-screen 'C:\>' --timeout 60
+    expect_status "FreeDOS hard disk: AUTOEXEC writes to COM1" 0 \
+        "$emu" -hda "$guests/dos.img" -snapshot -display none --expect-serial 'EMU-DOS-BOOT-OK' --timeout 60
     cat >"$tmp/dos.script" <<'SCRIPT'
-wait-screen A:\> 60
+wait-screen C:\> 60
 type ver\n
-wait-screen "FreeDOS kernel" 20
+wait-screen "C:\\>ver\n\nFreeCom version" 20
 type mem\n
 wait-screen "Total memory" 20
 type dir\n
@@ -64,7 +70,7 @@ exit 0
 SCRIPT
     sed -i "s|SCREEN|$tmp/dos-screen.txt|" "$tmp/dos.script"
     expect_status "FreeDOS script: VER, MEM, DIR typed through the 8042" 0 \
-        "$emu" -fda "$guests/freedos-1440.img" -snapshot -display none --script "$tmp/dos.script" --timeout 120
+        "$emu" -hda "$guests/dos.img" -snapshot -display none --script "$tmp/dos.script" --timeout 120
     if grep -q 'COMMAND  COM' "$tmp/dos-screen.txt" 2>/dev/null; then ok "script screendump has the DIR listing"; else bad "script screendump has the DIR listing"; fi
 fi
 

@@ -49,7 +49,7 @@ typedef struct Session {
     HostChar *serial[2];
     HostChar *debugcon;
     TextLog serial_log;
-    BlockBackend *blk[4];
+    BlockBackend *blk[5];         /* fda, fdb, hda, hdb, cdrom */
     Script *script;
     int sc_pc;
     uint64_t sc_started_ns;      /* host time the current command began */
@@ -301,10 +301,6 @@ static BlockBackend *open_disk(Session *s, const char *path, const char *what)
 
 static const char *unsupported_option(const EmuOptions *o)
 {
-    if (o->cdrom) return "-cdrom";
-    if (o->kernel) return "-kernel";
-    if (o->initrd) return "-initrd";
-    if (o->append) return "-append";
     if (o->bios) return "-bios";
     if (o->monitor) return "-monitor";
     if (o->loadvm) return "-loadvm";
@@ -320,21 +316,33 @@ static int session_setup(Session *s)
         emu_error(unsup, "not available in this build yet");
         return 2;
     }
-    if (o->boot && strchr(o->boot, 'd')) {
-        emu_error("-boot", "CD-ROM boot is not available in this build yet");
+    if ((o->initrd || o->append) && !o->kernel) {
+        emu_error(o->initrd ? "-initrd" : "-append", "only works together with -kernel");
         return 2;
     }
     if (o->script && !(s->script = script_load(o->script)))
         return 2;
 
     PcConfig cfg = { .ram_mb = o->ram_mb, .boot_order = o->boot, .clock_mode = CLOCK_HOST };
+    cfg.kernel = o->kernel;
+    cfg.initrd = o->initrd;
+    cfg.append = o->append;
     const char *paths[4] = { o->fda, o->fdb, o->hda, o->hdb };
     const char *kinds[4] = { "floppy", "floppy", "hard disk", "hard disk" };
     for (int i = 0; i < 4; i++) {
         if (paths[i] && !(s->blk[i] = open_disk(s, paths[i], kinds[i])))
             return 2;
     }
-    if (!o->fda && !o->fdb && !o->hda && !o->hdb)
+    if (o->cdrom) {
+        char cd_err[256];
+        s->blk[4] = blk_open(o->cdrom, true, false, cd_err, sizeof cd_err);
+        if (!s->blk[4]) {
+            emu_error(o->cdrom, "cannot open CD-ROM image: %s", cd_err);
+            return 2;
+        }
+        cfg.cd = s->blk[4];
+    }
+    if (!o->fda && !o->fdb && !o->hda && !o->hdb && !o->kernel && !o->cdrom)
         s->blk[0] = demo_disk_open();
     cfg.fd[0] = s->blk[0];
     cfg.fd[1] = s->blk[1];
@@ -355,7 +363,8 @@ static int session_setup(Session *s)
     char err[256];
     s->pc = pc_create(&cfg, err, sizeof err);
     if (!s->pc) {
-        emu_error("machine", "%s", err);
+        if (err[0])
+            emu_error("machine", "%s", err);
         return 2;
     }
     s->input = kbc_input(s->pc->kbc);
@@ -375,7 +384,7 @@ static void session_teardown(Session *s)
     if (s->sdl)
         sdl_ui_free(s->sdl);
     pc_free(s->pc);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         blk_close(s->blk[i]);
     hostchar_close(s->serial[0]);
     hostchar_close(s->serial[1]);

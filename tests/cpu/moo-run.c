@@ -360,6 +360,8 @@ static const char *skip_reason(Runner *r, const Test *t)
         return "longer than 10 bytes";
     if ((op == 0x8c || op == 0x8e) && (((modrm >> 3) & 7) == 4 || ((modrm >> 3) & 7) == 5))
         return "MOV FS/GS on 386+";
+    if (op >= 0xd8 && op <= 0xdf)
+        return "x87 escape: the 286 ran it without a coprocessor, emu has an FPU";
     return NULL;
 }
 
