@@ -169,6 +169,7 @@ static void call_gate_inner(CpuState *cpu, const Desc *gate, uint16_t cs_sel, De
     newstack_push(cpu, &st, cpu->eip, sz);
     desc_set_accessed(cpu, ss, &ssd);
     desc_set_accessed(cpu, cs_sel, cs);
+    st.ss.flags = desc_flags(&ssd);
     newstack_commit(cpu, &st);
     cs_load(cpu, cs_sel, cs, dpl);
     cpu->eip = eip;

@@ -21,8 +21,8 @@
  *              anything else is handled serially; a fault while delivering
  *              #DF is a triple fault (shutdown). NMI blocks further NMIs
  *              until the next IRET.
- * Not modeled: VME interrupt redirection (CR4.VME is not offered), #MC,
- *              SMI/SMM, the APIC.
+ * Not modeled: #MC, SMI/SMM, the APIC. INT n in V86 mode (IOPL, VME
+ *              redirection) is decided in cpu/vme.c before it gets here.
  * Spec:        SDM Vol. 3A 6.4-6.5 (sources, classes), 6.7.1 (NMI
  *              blocking), 6.11-6.14 (IDT, gates, handler procedures and
  *              tasks, error code), 6.15 table 6-5 (double fault), 20.1.4
@@ -159,8 +159,10 @@ static void deliver_gate(CpuState *cpu, const Desc *gate, int code, uint32_t rf)
     newstack_push(cpu, &st, cpu->eip, sz);
     if (code >= 0)
         newstack_push(cpu, &st, (uint32_t)code, sz);
-    if (inner)
+    if (inner) {
         desc_set_accessed(cpu, st.ss.sel, &ssd);
+        st.ss.flags = desc_flags(&ssd);
+    }
     desc_set_accessed(cpu, sel, &cs);
 
     /* commit: nothing below can fault */

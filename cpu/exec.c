@@ -29,10 +29,39 @@
  * performs every access that can fault before it changes registers other
  * than ESP; all handlers follow that rule (read operands, compute, write the
  * memory destination, then registers and flags). except_unwound() applies
- * the double/triple fault rules and delivers through the IVT. Software
- * interrupts (INT n, INT3, INTO, INT1) are not faults: their handlers call
+ * the double-fault table (SDM Vol. 3A table 6-5) and delivers through the
+ * IVT in real mode or the IDT otherwise (cpu/except.c). Software interrupts
+ * (INT n, INT3, INTO, INT1) are not faults: their handlers call
  * cpu_deliver() directly with EIP already past the instruction. #DE on a
  * 386+ is a fault, so DIV pushes its own address.
+ *
+ * Protected mode keeps that one rule and adds "check everything, then
+ * commit": a far transfer, gate, interrupt delivery or IRET reads and checks
+ * every descriptor and builds the new stack frame (cpu/seg.c NewStack: a
+ * stack that is not loaded yet, written with the privilege it will have)
+ * before it changes CS, SS, CPL or EFLAGS, so a fault on the way unwinds to
+ * an untouched caller. The one exception is a task switch: once the old
+ * task is saved and TR points at the new TSS (the SDM's commit point), the
+ * rest belongs to the new task, so task_switch() moves insn_eip/insn_esp to
+ * the new task before loading its segments - a fault then is delivered in
+ * the new task, as the SDM requires. Faults met while delivering an event
+ * carry EXT in their error code (CpuInternal.deliver_ext), and the class of
+ * the event being delivered (deliver_class) decides #DF or shutdown.
+ *
+ * The common path stays as cheap as in real mode: segment checks compare an
+ * offset with bounds computed when the register was loaded (seg_rmax,
+ * seg_wmax; anything unusual - expand-down, null, read-only, execute-only -
+ * takes one slow function), and the TLB has one set of entries per
+ * privilege class (supervisor, user), each entry's read/write tags already
+ * encoding what the page tables allow, so a hit costs the same with paging
+ * on or off. CPL changes only switch the set (cpu_set_cpl). Implicit
+ * supervisor accesses (GDT/LDT/IDT/TSS) borrow the supervisor set for one
+ * access; the unwinder re-selects the set from the CPL after a fault.
+ * Debug registers cost one test per instruction (instruction breakpoints
+ * or RF pending); data breakpoints keep their pages out of the TLB so only
+ * the slow path checks them, and their hits, single-step (TF sampled before
+ * the instruction) and a task's T bit become one #DB trap after the
+ * instruction.
  *
  * Interrupts are sampled between instructions: NMI first, then INTR when
  * IF=1 and no interrupt shadow is active (the instruction after MOV SS,

@@ -92,6 +92,7 @@ typedef struct CpuInternal {
     /* debug registers (cpu/debug.c) */
     uint8_t dr_exec;         /* enabled instruction breakpoints, bit n = DRn */
     uint8_t dr_data;         /* enabled data breakpoints */
+    uint8_t dr_io;           /* enabled I/O breakpoints (CR4.DE) */
     bool fetching;           /* instruction fetch: data breakpoints do not apply */
     uint32_t dr6_hits;       /* DR6 B0-B3 bits hit by the current instruction */
 

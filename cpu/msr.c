@@ -3,14 +3,16 @@
  * RDPMC, RDMSR/WRMSR, SYSENTER/SYSEXIT.
  *
  * Models:      CPUID leaves 0 and 1 of a family-6 "GenuineIntel" reporting
- *              only what is implemented: DE, PSE, TSC, MSR, CX8, SEP, PGE,
+ *              only what is implemented: VME, DE, PSE, TSC, MSR, CX8, SEP, PGE,
  *              CMOV, plus FPU when the x87 is present (CpuInternal.
  *              fpu_present) and whatever the x87/MMX code adds to
- *              CpuInternal.cpuid_fpu_bits (MMX, FXSR); no APIC, no VME, no
- *              PAE, no MCE/MCA, no MTRR. CR4 accepts TSD DE PSE PGE PCE and,
+ *              CpuInternal.cpuid_fpu_bits (MMX, FXSR); no APIC, no PAE, no
+ *              MCE/MCA, no MTRR. CR4 accepts VME PVI TSD DE PSE PGE PCE and,
  *              with FXSR reported, OSFXSR/OSXMMEXCPT. MSRs: TSC (10h),
  *              IA32_APIC_BASE (1Bh, reads the power-on default FEE00900h,
- *              writes ignored: there is no APIC), SYSENTER_CS/ESP/EIP
+ *              writes ignored: there is no APIC), IA32_BIOS_SIGN_ID (8Bh,
+ *              microcode revision 0: the SDM's update-signature protocol
+ *              writes 0 then reads it back), SYSENTER_CS/ESP/EIP
  *              (174h-176h); any other MSR is #GP(0). RDTSC is #GP(0) at
  *              CPL > 0 with CR4.TSD; RDPMC reads counters 0 and 1 as 0 at
  *              CPL 0 or with CR4.PCE. SYSENTER/SYSEXIT load the flat
@@ -25,7 +27,7 @@
 
 /* CPUID.1:EDX feature bits. */
 enum {
-    CPUID_FPU = 1u << 0, CPUID_DE = 1u << 2, CPUID_PSE = 1u << 3, CPUID_TSC = 1u << 4,
+    CPUID_FPU = 1u << 0, CPUID_VME = 1u << 1, CPUID_DE = 1u << 2, CPUID_PSE = 1u << 3, CPUID_TSC = 1u << 4,
     CPUID_MSR = 1u << 5, CPUID_CX8 = 1u << 8, CPUID_SEP = 1u << 11, CPUID_PGE = 1u << 13,
     CPUID_CMOV = 1u << 15, CPUID_FXSR = 1u << 24,
 };
@@ -35,7 +37,7 @@ enum {
 
 uint32_t cpuid_features(const CpuState *cpu)
 {
-    uint32_t f = CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
+    uint32_t f = CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
                  CPUID_PGE | CPUID_CMOV;
     if (cpu->in->fpu_present)
         f |= CPUID_FPU;
@@ -44,7 +46,7 @@ uint32_t cpuid_features(const CpuState *cpu)
 
 uint32_t cr4_valid_mask(const CpuState *cpu)
 {
-    uint32_t m = CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE;
+    uint32_t m = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE;
     if (cpuid_features(cpu) & CPUID_FXSR)
         m |= CR4_OSFXSR | CR4_OSXMMEXCPT;
     return m;
@@ -92,7 +94,7 @@ void op_rdpmc(CpuState *cpu, const Insn *in)
 }
 
 enum {
-    MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_SYSENTER_CS = 0x174,
+    MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_BIOS_SIGN_ID = 0x8b, MSR_SYSENTER_CS = 0x174,
     MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176,
 };
 
@@ -104,6 +106,7 @@ void op_rdmsr(CpuState *cpu, const Insn *in)
     switch (cpu->regs[R_ECX]) {
     case MSR_TSC: v = tsc_now(cpu); break;
     case MSR_APIC_BASE: v = 0xfee00900u; break;   /* BSP, enabled, default base */
+    case MSR_BIOS_SIGN_ID: v = 0; break;          /* no microcode update loaded */
     case MSR_SYSENTER_CS: v = cpu->sysenter_cs; break;
     case MSR_SYSENTER_ESP: v = cpu->sysenter_esp; break;
     case MSR_SYSENTER_EIP: v = cpu->sysenter_eip; break;
@@ -123,6 +126,7 @@ void op_wrmsr(CpuState *cpu, const Insn *in)
     switch (cpu->regs[R_ECX]) {
     case MSR_TSC: cpu->tsc = v - (uint64_t)cpu->in->executed; break;
     case MSR_APIC_BASE: LOG(LOG_UNIMP, "cpu: APIC base write ignored (no APIC)\n"); break;
+    case MSR_BIOS_SIGN_ID: break;
     case MSR_SYSENTER_CS: cpu->sysenter_cs = (uint32_t)v & 0xffff; break;
     case MSR_SYSENTER_ESP: cpu->sysenter_esp = (uint32_t)v; break;
     case MSR_SYSENTER_EIP: cpu->sysenter_eip = (uint32_t)v; break;

@@ -7,13 +7,14 @@
  *              (#GP(0)); far transfers in real and V86 mode (base = sel<<4),
  *              in protected mode handed to cpu/ctrl_pm.c; IRET in real mode
  *              restores FLAGS with the real-mode POPF mask (IOPL and NT
- *              included), in V86 mode only with IOPL 3 (#GP(0) otherwise)
- *              and without touching IOPL; every IRET ends NMI blocking;
- *              LOOP/JCXZ count with CX or ECX per address size; INT n/INT3/
- *              INTO/INT1 are traps (return address after the instruction),
- *              INT n in V86 mode with IOPL < 3 is #GP(0); BOUND raises #BR
- *              as a fault.
- * Not modeled: VME (CR4.VME is not offered).
+ *              included), in V86 mode with IOPL 3 without touching IOPL,
+ *              with IOPL < 3 only through VME (cpu/vme.c), else #GP(0);
+ *              every IRET ends NMI blocking; LOOP/JCXZ count with CX or ECX
+ *              per address size; INT n/INT3/INTO/INT1 are traps (return
+ *              address after the instruction), INT n in V86 mode goes
+ *              through cpu/vme.c (IOPL, redirection bitmap); BOUND raises
+ *              #BR as a fault.
+ * Not modeled: -
  * Spec:        SDM Vol. 2 Jcc, JMP, CALL, RET, IRET, LOOP, JCXZ, INT n,
  *              BOUND; Vol. 3A 6.7.1 (NMI masking), 20.2.7 (sensitive
  *              instructions in V86 mode).
@@ -144,11 +145,18 @@ void op_iret(CpuState *cpu, const Insn *in)
         cpu->nmi_blocked = false;
         return;
     }
-    if (v86_mode(cpu) && ((cpu->eflags >> 12) & 3) != 3)
-        cpu_raise(cpu, EXC_GP, 0);               /* SDM Vol. 3A 20.2.7 */
+    bool vme = v86_vme(cpu, size);               /* SDM Vol. 3A 20.2.7 */
     uint32_t eip = stack_peek(cpu, 0, size);
     uint16_t sel = (uint16_t)stack_peek(cpu, size, 2);
     uint32_t flags = stack_peek(cpu, 2 * size, size);
+    if (vme) {
+        vme_flags_check(cpu, (uint16_t)flags);
+        jump_far(cpu, sel, eip);
+        stack_adjust(cpu, 6);
+        vme_flags_load(cpu, (uint16_t)flags, popf_mask(cpu, 2));
+        cpu->nmi_blocked = false;
+        return;
+    }
     jump_far(cpu, sel, eip);
     stack_adjust(cpu, (int32_t)(3 * size));
     /* SDM IRET real-address mode: IOPL/NT load; 32-bit also RF, AC, ID;
@@ -201,9 +209,10 @@ void op_jcxz_Jb(CpuState *cpu, const Insn *in)
 
 void op_int_Ib(CpuState *cpu, const Insn *in)
 {
-    if (v86_mode(cpu) && ((cpu->eflags >> 12) & 3) != 3)
-        cpu_raise(cpu, EXC_GP, 0);               /* IOPL-sensitive in V86 */
-    cpu_deliver(cpu, in->imm & 0xff, NO_ERROR_CODE, true);
+    if (v86_mode(cpu))
+        v86_int(cpu, in->imm & 0xff);            /* IOPL, VME redirection */
+    else
+        cpu_deliver(cpu, in->imm & 0xff, NO_ERROR_CODE, true);
 }
 
 void op_int3(CpuState *cpu, const Insn *in) { cpu_deliver(cpu, EXC_BP, NO_ERROR_CODE, true); }

@@ -130,17 +130,19 @@ void op_verw_Ew(CpuState *cpu, const Insn *in)
 }
 
 /* LAR: TSS, LDT, busy TSS, call gates, task gate (not interrupt/trap gates). */
-#define LAR_TYPES ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | \
-                   (1u << 9) | (1u << 11) | (1u << 12))
+static const uint32_t lar_types = (1u << SYS_TSS16) | (1u << SYS_LDT) | (1u << SYS_TSS16_BUSY) |
+                                  (1u << SYS_CALL16) | (1u << SYS_TASK) | (1u << SYS_TSS32) |
+                                  (1u << SYS_TSS32_BUSY) | (1u << SYS_CALL32);
 /* LSL: TSSs and LDT only (gates have no limit). */
-#define LSL_TYPES ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 9) | (1u << 11))
+static const uint32_t lsl_types = (1u << SYS_TSS16) | (1u << SYS_LDT) | (1u << SYS_TSS16_BUSY) |
+                                  (1u << SYS_TSS32) | (1u << SYS_TSS32_BUSY);
 
 void op_lar_Gv_Ew(CpuState *cpu, const Insn *in)
 {
     pm_only(cpu);
     uint16_t sel = (uint16_t)read_E(cpu, in, 2);
     Desc d;
-    if (!visible(cpu, sel, &d, LAR_TYPES)) {
+    if (!visible(cpu, sel, &d, lar_types)) {
         set_zf(cpu, false);
         return;
     }
@@ -153,7 +155,7 @@ void op_lsl_Gv_Ew(CpuState *cpu, const Insn *in)
     pm_only(cpu);
     uint16_t sel = (uint16_t)read_E(cpu, in, 2);
     Desc d;
-    if (!visible(cpu, sel, &d, LSL_TYPES)) {
+    if (!visible(cpu, sel, &d, lsl_types)) {
         set_zf(cpu, false);
         return;
     }

@@ -14,13 +14,14 @@
  *              for one instruction.
  *              In protected mode POPF changes IF only when CPL <= IOPL and
  *              IOPL only at CPL 0 (no fault otherwise), never VM, RF, VIF,
- *              VIP; in V86 mode PUSHF/POPF are #GP(0) unless IOPL is 3, and
- *              POPF then leaves IOPL alone.
- * Not modeled: VME (virtual interrupt flag) variants of PUSHF/POPF.
+ *              VIP; in V86 mode PUSHF/POPF are #GP(0) unless IOPL is 3 (POPF
+ *              then leaves IOPL alone) or CR4.VME gives their 16-bit forms
+ *              the virtual interrupt flag (cpu/vme.c).
+ * Not modeled: -
  * Spec:        SDM Vol. 2 PUSH, POP, PUSHA, POPA, PUSHF, POPF, ENTER, LEAVE.
  */
-#include "cpu/internal.h"
 #include "cpu/ops.h"
+#include "cpu/sys.h"
 
 static uint32_t stack_mask(const CpuState *cpu)
 {
@@ -145,15 +146,12 @@ void op_popa(CpuState *cpu, const Insn *in)
 
 /* ---- PUSHF POPF ------------------------------------------------------------------- */
 
-static void v86_iopl_check(CpuState *cpu)
-{
-    if ((cpu->eflags & EFLAGS_VM) && ((cpu->eflags >> 12) & 3) != 3)
-        cpu_raise(cpu, EXC_GP, 0);               /* SDM Vol. 3A 20.2.7 */
-}
-
 void op_pushf(CpuState *cpu, const Insn *in)
 {
-    v86_iopl_check(cpu);
+    if (v86_vme(cpu, in->opsize)) {
+        push(cpu, vme_flags_image(cpu), 2);
+        return;
+    }
     uint32_t f = cpu_get_eflags(cpu);
     /* SDM PUSHF: VM and RF are cleared in the pushed image */
     push(cpu, in->opsize == 2 ? (f & 0xffff) : (f & ~(EFLAGS_VM | EFLAGS_RF)), in->opsize);
@@ -172,7 +170,13 @@ uint32_t popf_mask(const CpuState *cpu, unsigned size)
 
 void op_popf(CpuState *cpu, const Insn *in)
 {
-    v86_iopl_check(cpu);
+    if (v86_vme(cpu, in->opsize)) {
+        uint16_t v = (uint16_t)stack_peek(cpu, 0, 2);
+        vme_flags_check(cpu, v);
+        stack_adjust(cpu, 2);
+        vme_flags_load(cpu, v, popf_mask(cpu, 2));
+        return;
+    }
     uint32_t mask = popf_mask(cpu, in->opsize);
     if (cpu->cr[0] & CR0_PE) {
         /* SDM Vol. 2 POPF, protected and V86 mode */

@@ -5,8 +5,9 @@
  *
  * Models:      CPL 0 checks (#GP(0)) for HLT, LGDT, LIDT, LMSW, CLTS, INVD,
  *              WBINVD, INVLPG, MOV CRn/DRn (V86 runs at CPL 3); CLI/STI
- *              #GP(0) when CPL > IOPL (V86: IOPL < 3); STI sets the interrupt
- *              shadow only when IF was 0; IN/OUT through the I/O permission
+ *              #GP(0) when CPL > IOPL (V86: IOPL < 3) unless VME/PVI make
+ *              them act on VIF (cpu/vme.c); STI sets the interrupt shadow
+ *              only when IF was 0; IN/OUT through the I/O permission
  *              bitmap when CPL > IOPL or in V86 (cpu/task.c); SGDT/SIDT with
  *              a 16-bit operand store a 24-bit base (top byte 0), LGDT/LIDT
  *              with a 16-bit operand load 24 bits; CR0 writes keep ET set and
@@ -18,7 +19,7 @@
  *              loads PE MP EM TS and cannot clear PE; DR4/DR5 alias DR6/DR7
  *              unless CR4.DE (#UD); DR7.GD makes any MOV DRn a #DB fault
  *              with DR6.BD; CR1, CR5-CR7 are #UD.
- * Not modeled: cache control (INVD/WBINVD do nothing), CR8, VME.
+ * Not modeled: cache control (INVD/WBINVD do nothing), CR8.
  * Spec:        SDM Vol. 2 per instruction; Vol. 3A 2.5 (control registers),
  *              2.7 (system instruction summary), 17.2 (debug registers).
  */
@@ -38,22 +39,23 @@ void op_cmc(CpuState *cpu, const Insn *in) { flags_set_arith(cpu, EFLAGS_CF, fla
 void op_cld(CpuState *cpu, const Insn *in) { cpu->eflags &= ~EFLAGS_DF; }
 void op_std(CpuState *cpu, const Insn *in) { cpu->eflags |= EFLAGS_DF; }
 
-/* SDM Vol. 2 CLI/STI: IOPL-sensitive outside real mode (no VME/PVI here). */
-static void check_iopl(CpuState *cpu)
-{
-    if (!real_mode(cpu) && (unsigned)cpu->cpl > ((cpu->eflags >> 12) & 3))
-        cpu_raise(cpu, EXC_GP, 0);
-}
-
+/* SDM Vol. 2 CLI/STI: IOPL-sensitive outside real mode; VIF with VME/PVI. */
 void op_cli(CpuState *cpu, const Insn *in)
 {
-    check_iopl(cpu);
-    cpu->eflags &= ~EFLAGS_IF;
+    if (vif_mode(cpu))
+        cpu->eflags &= ~EFLAGS_VIF;
+    else
+        cpu->eflags &= ~EFLAGS_IF;
 }
 
 void op_sti(CpuState *cpu, const Insn *in)
 {
-    check_iopl(cpu);
+    if (vif_mode(cpu)) {
+        if (cpu->eflags & EFLAGS_VIP)
+            cpu_raise(cpu, EXC_GP, 0);          /* a virtual interrupt is pending */
+        cpu->eflags |= EFLAGS_VIF;
+        return;
+    }
     /* SDM Vol. 2 STI: interrupts are recognised after the next instruction
      * only if IF was clear before STI. */
     if (!(cpu->eflags & EFLAGS_IF))
@@ -119,13 +121,13 @@ void op_smsw_Ew(CpuState *cpu, const Insn *in)
         write_E(cpu, in, 2, cpu->cr[0] & 0xffff);
 }
 
-#define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
-                     CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+static const uint32_t cr0_defined = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE |
+                                    CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG;
 
 static void set_cr0(CpuState *cpu, uint32_t v)
 {
     uint32_t old = cpu->cr[0];
-    v = (v & CR0_DEFINED) | CR0_ET;                  /* ET is hardwired on P6 */
+    v = (v & cr0_defined) | CR0_ET;                  /* ET is hardwired on P6 */
     cpu->cr[0] = v;
     if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE))
         cpu_tlb_flush(cpu);
@@ -181,6 +183,10 @@ void op_mov_Cd_Rd(CpuState *cpu, const Insn *in)
             cpu_raise(cpu, EXC_GP, 0);
         if ((cpu->cr[4] ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE))
             cpu_tlb_flush(cpu);
+        if ((cpu->cr[4] ^ v) & CR4_DE) {
+            cpu->cr[4] = v;
+            debug_regs_changed(cpu);            /* I/O breakpoints need CR4.DE */
+        }
         cpu->cr[4] = v;
         break;
     default:

@@ -121,19 +121,37 @@ void task_switch(CpuState *cpu, uint16_t sel, Desc *d, int source, int error_cod
 void task_gate(CpuState *cpu, const Desc *gate, int source, int error_code);
 /* SS:ESP for privilege level 'dpl' from the current TSS (#TS if beyond). */
 void tss_stack(CpuState *cpu, int dpl, uint16_t *ss, uint32_t *esp);
-/* I/O permission: #GP(0) unless CPL <= IOPL (PM) or the bitmap allows. */
+/* I/O permission: #GP(0) unless CPL <= IOPL (PM) or the bitmap allows;
+ * then I/O breakpoints (cpu/debug.c). Called before every port access. */
 void io_check(CpuState *cpu, uint16_t port, unsigned size);
+void debug_check_io(CpuState *cpu, uint16_t port, unsigned size);
 static inline void io_allowed(CpuState *cpu, uint16_t port, unsigned size)
 {
     if ((cpu->cr[0] & CR0_PE) &&
         ((cpu->eflags & EFLAGS_VM) || (unsigned)cpu->cpl > ((cpu->eflags >> 12) & 3)))
         io_check(cpu, port, size);
+    if (cpu->in->dr_io)
+        debug_check_io(cpu, port, size);
 }
 
 /* ---- events (cpu/except.c) ------------------------------------------------- */
 
 enum { EVENT_SOFT, EVENT_HW, EVENT_EXC };
 void deliver_event(CpuState *cpu, int vector, int error_code, int kind);
+
+/* ---- V86 interrupts and VME/PVI (cpu/vme.c) --------------------------------- */
+
+/* CLI/STI: true if they act on VIF (VME in V86, PVI at CPL 3); #GP(0) if
+ * the IOPL forbids them outright. */
+bool vif_mode(CpuState *cpu);
+/* PUSHF/POPF/IRET in V86 with IOPL < 3: true if VME handles it (16-bit),
+ * #GP(0) otherwise; false when the normal path applies. */
+bool v86_vme(CpuState *cpu, unsigned opsize);
+uint16_t vme_flags_image(CpuState *cpu);
+void vme_flags_check(CpuState *cpu, uint16_t v);
+void vme_flags_load(CpuState *cpu, uint16_t v, uint32_t mask);
+/* INT n in V86 mode (SDM Vol. 3A table 20-2). */
+void v86_int(CpuState *cpu, int vector);
 
 /* ---- paging (cpu/paging.c) ------------------------------------------------- */
 

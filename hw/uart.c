@@ -11,8 +11,9 @@
  *              cleared by an IIR read that reports it or by a THR write);
  *              transmit timing: bytes reach the host at once, but the shift
  *              register is busy for one character time computed from the
- *              divisor and LCR, so THRE/TEMT follow the real chip on the
- *              virtual clock; receiver overrun (OE); loopback (MCR bit 4:
+ *              divisor and LCR (capped at 10 us, see tx_time_ns), so
+ *              THRE/TEMT go through the real chip's sequence on the virtual
+ *              clock; receiver overrun (OE); loopback (MCR bit 4:
  *              TSR output enters the receiver, DTR/RTS/OUT1/OUT2 drive
  *              DSR/CTS/RI/DCD); MSR delta bits (DCTS, DDSR, TERI, DDCD); the
  *              PC's OUT2 gate between the chip's INTR and the ISA IRQ line.
@@ -247,6 +248,22 @@ static uint8_t rx_pop(Uart *u)
     return byte;
 }
 
+/*
+ * How long the shift register stays busy with one character. Choice: the
+ * programmed rate, but at most UART_TX_MAX_NS (a 1 Mbaud wire). At 9600 baud
+ * a guest that writes its console through an interrupt-driven tty and then
+ * resets (Linux's "echo DONE; reboot -f") would lose the tail of its output
+ * that a real line would still be sending; QEMU sends instantly. Guests that
+ * poll LSR still see THRE/TEMT go through their real sequence.
+ */
+#define UART_TX_MAX_NS 10000u
+
+static uint64_t tx_time_ns(const Uart *u)
+{
+    uint64_t t = char_time_ns(u);
+    return t < UART_TX_MAX_NS ? t : UART_TX_MAX_NS;
+}
+
 /* Move the next byte from THR/FIFO into the shift register. */
 static void tx_load_tsr(Uart *u)
 {
@@ -256,7 +273,7 @@ static void tx_load_tsr(Uart *u)
     u->tx_head = (u->tx_head + 1) % UART_FIFO_LEN;
     u->tx_count--;
     u->tsr_busy = true;
-    u->tx_deadline_ns = now_ns(u) + char_time_ns(u);
+    u->tx_deadline_ns = now_ns(u) + tx_time_ns(u);
     timer_mod(&u->tx_timer, u->tx_deadline_ns);
     if (!u->tx_count)
         u->thr_ipending = true;

@@ -72,6 +72,47 @@ SCRIPT
     expect_status "FreeDOS script: VER, MEM, DIR typed through the 8042" 0 \
         "$emu" -hda "$guests/dos.img" -snapshot -display none --script "$tmp/dos.script" --timeout 120
     if grep -q 'COMMAND  COM' "$tmp/dos-screen.txt" 2>/dev/null; then ok "script screendump has the DIR listing"; else bad "script screendump has the DIR listing"; fi
+    # FreeDOS with HIMEM and EMM386 (virtual-8086 mode) from a copy of the
+    # floppy whose CONFIG.SYS loads both; mtools edits the copy.
+    if ! command -v mcopy >/dev/null 2>&1; then
+        skipped "EMM386 boot: mtools (mcopy) not installed"
+    else
+        cp "$guests/freedos-1440.img" "$tmp/emm.img" && chmod u+w "$tmp/emm.img"
+        printf 'SWITCHES=/N\r\nDOS=HIGH,UMB\r\nFILES=40\r\nDEVICE=A:\\FREEDOS\\BIN\\HIMEM.EXE\r\nDEVICE=A:\\FREEDOS\\BIN\\EMM386.EXE\r\nSHELL=A:\\COMMAND.COM A:\\COMMAND.COM /E:1024 /P\r\n' >"$tmp/config.sys"
+        mcopy -o -i "$tmp/emm.img" "$tmp/config.sys" ::CONFIG.SYS
+        cat >"$tmp/emm.script" <<SCRIPT
+wait-screen A:\> 60
+type mem\n
+wait-screen "Total memory" 30
+screendump $tmp/emm-mem.txt
+type debug\n
+sleep 1
+type r\n
+wait-screen "AX=" 20
+type q\n
+wait-screen "-q\n\nA:\\>" 20
+type edit\n
+wait-screen "FreeDOS Edit" 20
+key alt-x
+wait-screen "A:\\>edit\n\nA:\\>" 20
+exit 0
+SCRIPT
+        expect_status "FreeDOS + HIMEM + EMM386: MEM, DEBUG, EDIT in V86 mode" 0 \
+            "$emu" -fda "$tmp/emm.img" -display none --script "$tmp/emm.script" --timeout 120
+        if grep -Eq '^Upper +[1-9][0-9]*K' "$tmp/emm-mem.txt" 2>/dev/null &&
+           grep -Eq '^Extended \(XMS\) +[1-9]' "$tmp/emm-mem.txt"; then
+            ok "EMM386: MEM reports upper memory and XMS"
+        else
+            bad "EMM386: MEM reports upper memory and XMS"
+        fi
+    fi
+    # GRUB 2 (protected mode, its own menu on VGA and COM1).
+    expect_status "GRUB floppy: menu, then EMU-GRUB-DONE" 0 \
+        "$emu" -fda "$guests/grub-floppy.img" -snapshot -display none -no-reboot \
+        --expect-screen "GNU GRUB" --expect-serial EMU-GRUB-DONE --timeout 90
+    expect_status "GRUB hybrid ISO as a hard disk: menu, then EMU-GRUB-DONE" 0 \
+        "$emu" -hda "$guests/grub.iso" -snapshot -display none -no-reboot \
+        --expect-screen "GNU GRUB" --expect-serial EMU-GRUB-DONE --timeout 90
 fi
 
 echo "boots: $skip skipped"

@@ -134,7 +134,8 @@ static PmRig *pm_new(const uint8_t *code, size_t len)
     PmRig *r = rig_new();
     CpuState *cpu = r->cpu;
     build_tables(r);
-    memcpy(r->ram + CODE, code, len);
+    if (len)
+        memcpy(r->ram + CODE, code, len);
     cpu->gdtr.base = GDT;
     cpu->gdtr.limit = 8 * GDT_ENTRIES - 1;
     cpu->idtr.base = IDT;
@@ -700,6 +701,170 @@ START_TEST(pm_task_switch_call_iret_nested)
 }
 END_TEST
 
+START_TEST(pm_task_switch_16bit_tss)
+{
+    static const uint8_t code[] = {
+        0xb8, 0xaa, 0xaa, 0x00, 0x00,           /* mov eax,0xaaaa */
+        0xea, 0x00, 0x00, 0x00, 0x00, 0x30, 0x00,   /* jmp 0x30:0 (16-bit TSS) */
+        0xf4,
+    };
+    static const uint8_t task_b[] = {
+        0xb8, 0x16, 0x16, 0x00, 0x00,           /* mov eax,0x1616 */
+        0xea, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00,   /* jmp 0x28:0 */
+    };
+    PmRig *r = pm_new(code, sizeof code);
+    set_desc(r, GDT, 6, TSS_B, 0x2b, 0x81, 0);  /* 16-bit TSS */
+    memcpy(r->ram + 0x9000, task_b, sizeof task_b);
+    wr16(r, TSS_B + 0x0e, 0x9000);              /* IP */
+    wr16(r, TSS_B + 0x10, 0x0002);              /* FLAGS */
+    wr16(r, TSS_B + 0x1a, 0x6000);              /* SP */
+    wr16(r, TSS_B + 0x22, S_DATA0);             /* ES */
+    wr16(r, TSS_B + 0x24, S_CODE0);             /* CS */
+    wr16(r, TSS_B + 0x26, S_DATA0);             /* SS */
+    wr16(r, TSS_B + 0x28, S_DATA0);             /* DS */
+    run(r, 2);
+    CpuState *cpu = r->cpu;
+    ck_assert_uint_eq(cpu->tr.sel, S_TSSB);
+    ck_assert_uint_eq(cpu->eip, 0x9000);
+    ck_assert_uint_eq(cpu->regs[R_ESP] & 0xffff, 0x6000);
+    ck_assert_uint_eq(cpu->seg[SEG_FS].sel, 0);             /* no FS/GS in a 286 TSS */
+    ck_assert_uint_eq(r->ram[GDT + S_TSSB + 5], 0x83);      /* busy 16-bit TSS */
+    run(r, 10);
+    ck_assert(cpu->halted);
+    ck_assert_uint_eq(cpu->tr.sel, S_TSSA);
+    ck_assert_uint_eq(cpu->regs[R_EAX], 0xaaaa);
+    ck_assert_uint_eq(rd16(r, TSS_B + 0x12), 0x1616);       /* AX saved, 16 bits */
+    ck_assert_uint_eq(rd16(r, TSS_B + 0x0e), 0x900c);       /* IP after the JMP */
+    ck_assert_uint_eq(r->ram[GDT + S_TSSB + 5], 0x81);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(pm_ldt_segments)
+{
+    static const uint8_t code[] = {
+        0x66, 0xb8, 0x78, 0x00,             /* mov ax,0x78 */
+        0x0f, 0x00, 0xd0,                   /* lldt ax */
+        0x66, 0xb8, 0x0c, 0x00,             /* mov ax,0x0c (LDT entry 1) */
+        0x8e, 0xd8,                         /* mov ds,ax */
+        0x8b, 0x1d, 0x00, 0x00, 0x00, 0x00, /* mov ebx,[0] */
+        0x0f, 0x00, 0xc1,                   /* sldt ecx */
+        0x66, 0xb8, 0x1c, 0x00,             /* mov ax,0x1c (beyond the LDT limit) */
+        0x8e, 0xc0,                         /* mov es,ax: #GP(0x1c) */
+        0xf4,
+    };
+    PmRig *r = pm_new(code, sizeof code);
+    set_desc(r, GDT, 15, 0x5000, 15, 0x82, 0);      /* LDT with two entries */
+    set_desc(r, 0x5000, 1, DATA + 0x100, 0xff, 0x92, 0);
+    wr32(r, DATA + 0x100, 0x1d7d1d7d);
+    run(r, 20);
+    CpuState *cpu = r->cpu;
+    assert_in_handler(r, 13);
+    ck_assert_uint_eq(rd32(r, cpu->regs[R_ESP]), 0x1c);     /* TI kept in the error code */
+    ck_assert_uint_eq(cpu->regs[R_EBX], 0x1d7d1d7d);
+    ck_assert_uint_eq(cpu->regs[R_ECX], 0x78);
+    ck_assert_uint_eq(cpu->ldtr.base, 0x5000);
+    ck_assert_uint_eq(cpu->seg[SEG_DS].sel, 0x0c);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(pm_task_gate_for_double_fault)
+{
+    /* #GP with a missing gate -> #DF, delivered through a task gate to TSS B;
+     * the error code 0 lands on the new task's stack, the back link is A */
+    static const uint8_t code[] = { 0x31, 0xc0, 0x8e, 0xd0, 0xf4 };   /* mov ss,0: #GP */
+    static const uint8_t task_b[] = { 0xf4 };
+    PmRig *r = pm_new(code, sizeof code);
+    memcpy(r->ram + CODE + 0x400, task_b, sizeof task_b);
+    tss_b_init(r, CODE + 0x400);
+    set_gate(r, IDT, 13, S_CODE0, HANDLER(13), 0x0e, 0);   /* not present */
+    set_gate(r, IDT, 8, S_TSSB, 0, 0x85, 0);               /* task gate */
+    run(r, 10);
+    CpuState *cpu = r->cpu;
+    ck_assert(cpu->halted);
+    ck_assert_uint_eq(cpu->tr.sel, S_TSSB);
+    ck_assert_uint_eq(cpu->eip, CODE + 0x401);
+    ck_assert_uint_eq(cpu->regs[R_ESP], STACK0 - 0x1000 - 4);
+    ck_assert_uint_eq(rd32(r, STACK0 - 0x1000 - 4), 0);
+    ck_assert_uint_eq(rd16(r, TSS_B), S_TSSA);
+    ck_assert_uint_eq(rd32(r, TSS_A + 0x20), CODE + 2);     /* the faulting MOV */
+    ck_assert_uint_eq(cpu_get_eflags(cpu) & EFLAGS_NT, EFLAGS_NT);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(pm_iret_to_ring3_and_nmi_blocking)
+{
+    static const uint8_t code[] = {
+        0x6a, 0x23,                         /* push 0x23 (SS) */
+        0x68, 0x00, 0x00, 0x08, 0x00,       /* push STACK3 */
+        0x68, 0x02, 0x02, 0x00, 0x00,       /* push 0x202 (IF) */
+        0x6a, 0x1b,                         /* push 0x1b (CS) */
+        0x68, 0x00, 0x00, 0x02, 0x00,       /* push CODE3 */
+        0xcf,                               /* iret -> ring 3 */
+    };
+    static const uint8_t ring3[] = { 0x90, 0x90, 0x90, 0xeb, 0xfe };
+    static const uint8_t nmi[] = { 0x43, 0xcf };                 /* inc ebx; iret */
+    PmRig *r = pm_new(code, sizeof code);
+    memcpy(r->ram + CODE3, ring3, sizeof ring3);
+    memcpy(r->ram + CODE + 0x300, nmi, sizeof nmi);
+    set_gate(r, IDT, 2, S_CODE0, CODE + 0x300, 0x8e, 0);
+    CpuState *cpu = r->cpu;
+    run(r, 6);
+    ck_assert_uint_eq(cpu->cpl, 3);
+    ck_assert_uint_eq(cpu->seg[SEG_CS].sel, 0x1b);
+    ck_assert_uint_eq(cpu->regs[R_ESP], STACK3);
+    ck_assert_uint_eq(cpu_get_eflags(cpu) & EFLAGS_IF, EFLAGS_IF);
+    ck_assert_uint_eq(cpu->eip, CODE3);
+    cpu_raise_nmi(cpu);
+    run(r, 1);                              /* NMI delivered to ring 0 */
+    ck_assert_uint_eq(cpu->eip, CODE + 0x300);
+    ck_assert_uint_eq(cpu->cpl, 0);
+    cpu_raise_nmi(cpu);
+    run(r, 1);                              /* blocked: inc ebx runs */
+    ck_assert_uint_eq(cpu->eip, CODE + 0x301);
+    run(r, 1);                              /* iret: back to ring 3, unblocked */
+    ck_assert_uint_eq(cpu->cpl, 3);
+    ck_assert_uint_eq(cpu->eip, CODE3);
+    run(r, 3);                              /* second NMI, inc, iret */
+    ck_assert_uint_eq(cpu->regs[R_EBX], 2);
+    ck_assert_uint_eq(cpu->cpl, 3);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(pm_instruction_breakpoint_and_rf)
+{
+    static const uint8_t code[] = {
+        0xb8, 0x20, 0x00, 0x01, 0x00,       /* mov eax,CODE+0x20 */
+        0x0f, 0x23, 0xc8,                   /* mov dr1,eax */
+        0xb8, 0x04, 0x00, 0x00, 0x00,       /* mov eax,4: L1, R/W1 = 00 (execute) */
+        0x0f, 0x23, 0xf8,                   /* mov dr7,eax */
+        0xe9, 0x0b, 0x00, 0x00, 0x00,       /* jmp CODE+0x20 */
+    };
+    static const uint8_t handler[] = {
+        0x43,                               /* inc ebx */
+        0x81, 0x4c, 0x24, 0x08, 0x00, 0x00, 0x01, 0x00,   /* or dword [esp+8],RF */
+        0xcf,                               /* iret */
+    };
+    PmRig *r = pm_new(code, sizeof code);
+    wr8(r, CODE + 0x20, 0x41);              /* inc ecx */
+    wr8(r, CODE + 0x21, 0xf4);
+    memcpy(r->ram + CODE + 0x300, handler, sizeof handler);
+    set_gate(r, IDT, 1, S_CODE0, CODE + 0x300, 0x8e, 0);
+    run(r, 20);
+    CpuState *cpu = r->cpu;
+    ck_assert(cpu->halted);
+    ck_assert_uint_eq(cpu->eip, CODE + 0x22);
+    ck_assert_uint_eq(cpu->regs[R_EBX], 1);    /* one #DB: RF let the retry through */
+    ck_assert_uint_eq(cpu->regs[R_ECX], 1);
+    ck_assert_uint_eq(cpu->dr[6] & 0xf, 2);    /* B1 */
+    ck_assert_uint_eq(cpu_get_eflags(cpu) & EFLAGS_RF, 0);
+    rig_free(r);
+}
+END_TEST
+
 /* ---- virtual-8086 mode ----------------------------------------------------------------------- */
 
 /* From ring 0, IRET into V86 at 2000:0000 with the given IOPL. */
@@ -764,6 +929,52 @@ START_TEST(pm_v86_enter_and_int)
     ck_assert_uint_eq(rd32(r, sp), 0);                       /* error code */
     ck_assert_uint_eq(rd32(r, sp + 4), 4);                   /* the INT itself */
     ck_assert_uint_eq(rd32(r, sp + 12) & EFLAGS_VM, EFLAGS_VM);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(pm_v86_vme_redirection_and_vif)
+{
+    static const uint8_t v86[] = {
+        0xfa,                               /* cli: VIF=0 (IOPL 0, VME) */
+        0x9c,                               /* pushf: IF image = VIF = 0, IOPL 3 */
+        0xfb,                               /* sti: VIF=1 */
+        0x9c,                               /* pushf: IF image = 1 */
+        0xcd, 0x21,                         /* int 0x21: redirected to the IVT */
+        0xcd, 0x30,                         /* int 0x30: bitmap bit set, IOPL 0: #GP */
+        0xeb, 0xfe,
+    };
+    static const uint8_t handler21[] = { 0xcf };   /* iret (16-bit, VME) */
+    PmRig *r = v86_new(v86, sizeof v86, 0);
+    /* TSS A: redirection bitmap at 0x68, I/O map at 0x88 */
+    set_desc(r, GDT, 5, TSS_A, 0xa8, 0x8b, 0);
+    r->cpu->tr.limit = 0xa8;
+    wr16(r, TSS_A + 0x66, 0x88);
+    memset(r->ram + TSS_A + 0x68, 0, 0x40);
+    wr8(r, TSS_A + 0x68 + 0x30 / 8, 1);            /* vector 0x30 -> protected mode */
+    r->cpu->cr[4] = 1;                             /* CR4.VME */
+    wr16(r, 0x21 * 4, 0x0100);                     /* 8086 IVT: 0x21 -> 0x2000:0100 */
+    wr16(r, 0x21 * 4 + 2, 0x2000);
+    memcpy(r->ram + CODE3 + 0x100, handler21, sizeof handler21);
+    run(r, 14);                                    /* IRET into V86, cli, pushf, sti, pushf */
+    CpuState *cpu = r->cpu;
+    ck_assert_uint_eq(cpu->eflags & EFLAGS_VM, EFLAGS_VM);
+    ck_assert_uint_eq(cpu->eflags & EFLAGS_VIF, EFLAGS_VIF);
+    ck_assert_uint_eq(cpu->eflags & EFLAGS_IF, 0);
+    ck_assert_uint_eq(rd16(r, 0x10000 + 0xeffe) & (EFLAGS_IF | EFLAGS_IOPL), EFLAGS_IOPL);
+    ck_assert_uint_eq(rd16(r, 0x10000 + 0xeffc) & (EFLAGS_IF | EFLAGS_IOPL), EFLAGS_IF | EFLAGS_IOPL);
+    run(r, 1);                                     /* int 0x21 -> 2000:0100 */
+    ck_assert_uint_eq(cpu->eip, 0x100);
+    ck_assert_uint_eq(cpu->eflags & EFLAGS_VIF, 0);
+    ck_assert_uint_eq(rd16(r, 0x10000 + 0xeff6), 6);          /* return IP */
+    ck_assert_uint_eq(rd16(r, 0x10000 + 0xeffa) & EFLAGS_IF, EFLAGS_IF);   /* VIF image */
+    run(r, 1);                                     /* iret: VIF back from the image */
+    ck_assert_uint_eq(cpu->eip, 6);
+    ck_assert_uint_eq(cpu->eflags & EFLAGS_VIF, EFLAGS_VIF);
+    run(r, 5);                                     /* int 0x30: #GP(0) */
+    assert_in_handler(r, 13);
+    ck_assert_uint_eq(rd32(r, cpu->regs[R_ESP]), 0);
+    ck_assert_uint_eq(rd32(r, cpu->regs[R_ESP] + 4), 6);
     rig_free(r);
 }
 END_TEST
@@ -867,16 +1078,16 @@ START_TEST(pm_msrs_cpuid_sysenter)
     ck_assert_uint_eq(cpu->regs[R_ESP], 0x70000);
     ck_assert_uint_eq(cpu->seg[SEG_SS].sel, 0x10);
     ck_assert_uint_eq(cpu->regs[R_ESI], 0xfee00900u);
-    uint32_t want = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 11) |
+    uint32_t want = (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 11) |
                     (1u << 13) | (1u << 15);
     ck_assert_uint_eq(cpu->regs[R_EBP] & want, want);
-    ck_assert_uint_eq(cpu->regs[R_EBP] & ((1u << 1) | (1u << 6) | (1u << 9)), 0);  /* no VME/PAE/APIC */
+    ck_assert_uint_eq(cpu->regs[R_EBP] & ((1u << 6) | (1u << 9)), 0);  /* no PAE, no APIC */
     rig_free(r);
     /* unknown MSR: #GP(0) */
     static const uint8_t bad[] = { 0xb9, 0x34, 0x12, 0x00, 0x00, 0x0f, 0x32, 0xf4 };
     expect_fault(bad, sizeof bad, 13, 0, 5);
-    /* reserved CR4 bit (VME: not offered): #GP(0) */
-    static const uint8_t cr4[] = { 0xb8, 0x01, 0x00, 0x00, 0x00, 0x0f, 0x22, 0xe0, 0xf4 };
+    /* reserved CR4 bit (PAE: not offered): #GP(0) */
+    static const uint8_t cr4[] = { 0xb8, 0x20, 0x00, 0x00, 0x00, 0x0f, 0x22, 0xe0, 0xf4 };
     expect_fault(cr4, sizeof cr4, 13, 0, 5);
 }
 END_TEST
@@ -913,6 +1124,24 @@ START_TEST(pm_debug_single_step_and_breakpoints)
     ck_assert_uint_eq(r->cpu->dr[6] & (1u << 14), 1u << 14);
     ck_assert_uint_eq(rd32(r, r->cpu->regs[R_ESP]), CODE + 7);
     rig_free(r);
+    /* I/O breakpoint on port 0x61 (CR4.DE, R/W 10): a trap after the IN */
+    static const uint8_t io[] = {
+        0xb8, 0x08, 0x00, 0x00, 0x00,       /* mov eax,8 (CR4.DE) */
+        0x0f, 0x22, 0xe0,                   /* mov cr4,eax */
+        0xb8, 0x61, 0x00, 0x00, 0x00,       /* mov eax,0x61 */
+        0x0f, 0x23, 0xd0,                   /* mov dr2,eax */
+        0xb8, 0x10, 0x00, 0x00, 0x02,       /* mov eax,0x02000010: L2, R/W2=10 */
+        0x0f, 0x23, 0xf8,                   /* mov dr7,eax */
+        0xe4, 0x60,                         /* in al,0x60: no match */
+        0xe4, 0x61,                         /* in al,0x61: #DB after it */
+        0xf4,
+    };
+    r = pm_new(io, sizeof io);
+    run(r, 20);
+    assert_in_handler(r, 1);
+    ck_assert_uint_eq(r->cpu->dr[6] & 0xf, 4);
+    ck_assert_uint_eq(rd32(r, r->cpu->regs[R_ESP]), CODE + 28);
+    rig_free(r);
 }
 END_TEST
 
@@ -932,7 +1161,13 @@ Suite *cpu_pm_suite(void)
     tcase_add_test(tc, pm_invlpg_and_global_pages);
     tcase_add_test(tc, pm_task_switch_jmp_and_back);
     tcase_add_test(tc, pm_task_switch_call_iret_nested);
+    tcase_add_test(tc, pm_task_switch_16bit_tss);
+    tcase_add_test(tc, pm_ldt_segments);
+    tcase_add_test(tc, pm_task_gate_for_double_fault);
+    tcase_add_test(tc, pm_iret_to_ring3_and_nmi_blocking);
+    tcase_add_test(tc, pm_instruction_breakpoint_and_rf);
     tcase_add_test(tc, pm_v86_enter_and_int);
+    tcase_add_test(tc, pm_v86_vme_redirection_and_vif);
     tcase_add_test(tc, pm_double_and_triple_fault);
     tcase_add_test(tc, pm_unreal_mode_survives_pe_clear);
     tcase_add_test(tc, pm_msrs_cpuid_sysenter);

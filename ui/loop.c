@@ -449,6 +449,23 @@ static int host_poll(Session *s, uint64_t host_now, uint64_t *last_screen, uint6
     return RUN_ON;
 }
 
+/*
+ * The guest reset the machine under -no-reboot: success, unless something
+ * was still being waited for (an --expect text or a script).
+ */
+static int no_reboot_exit(Session *s)
+{
+    if (check_expects(s) == 0)
+        return 0;
+    bool waiting = s->o->n_expect_screen || s->o->n_expect_serial ||
+                   (s->script && s->sc_pc < s->script->n);
+    if (!waiting)
+        return 0;
+    emu_error("-no-reboot", "the guest reset the machine before the expected text appeared");
+    print_screen(s, stderr);
+    return 1;
+}
+
 /* Sleep on the host until the next timer is due (bounded). */
 static void idle(Session *s)
 {
@@ -474,7 +491,7 @@ static int run_loop(Session *s)
             return status;
         if (machine_take_reset_request(m)) {
             if (s->o->no_reboot)
-                return 0;
+                return no_reboot_exit(s);
             pc_reset(s->pc);
         }
         CpuExit r = cpu_exec(s->pc->cpu, SLICE_INSNS);
@@ -482,7 +499,7 @@ static int run_loop(Session *s)
         if (r == CPU_EXIT_SHUTDOWN) {
             LOG(LOG_INT, "triple fault: %s\n", s->o->no_reboot ? "exiting" : "resetting");
             if (s->o->no_reboot)
-                return 0;
+                return no_reboot_exit(s);
             pc_reset(s->pc);
         } else if (r == CPU_EXIT_HALT) {
             idle(s);
