@@ -46,6 +46,7 @@ enum {
     LOG_SENSITIVE = 1u << 7, /* sensitive instruction sites */
     LOG_BIOS    = 1u << 8,   /* BIOS service calls */
     LOG_GUEST_ERRORS = 1u << 9, /* guest did something odd but legal */
+    LOG_IDE     = 1u << 10,  /* IDE register accesses and commands */
 };
 extern unsigned emu_log_mask;
 extern FILE *emu_log_file;

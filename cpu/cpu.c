@@ -68,7 +68,7 @@ void cpu_reset(CpuState *cpu)
     cpu->halted = false;
     cpu->intr_shadow = false;
     cpu->nmi_pending = false;
-    cpu->tsc = 0;
+    cpu->tsc = 0 - cpu_tsc_base(cpu);     /* the TSC restarts at 0 */
     cpu->exit_request = false;
 
     in->lf_op = LF_NONE;

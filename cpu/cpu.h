@@ -123,11 +123,19 @@ struct CpuState {
     bool intr_shadow;         /* interrupts inhibited for one instruction */
     bool nmi_pending;
     bool intr_line;           /* level of the INTR pin */
-    uint64_t tsc;
+    uint64_t tsc;             /* TSC = tsc + time base (see clock_ns) */
     uint64_t icount;          /* instructions retired since creation */
     FpuState fpu;             /* x87 and MMX (cpu/fpu*.c) */
 
     /* ---- wiring and host state: never saved ---- */
+    /*
+     * The TSC's time base: guest nanoseconds from the board's virtual clock
+     * (the TSC runs at 1 GHz, one tick per guest ns, so it agrees with the
+     * PIT and the RTC whatever the host speed). Without it (unit tests, the
+     * vector runner) the TSC counts retired instructions.
+     */
+    uint64_t (*clock_ns)(void *opaque);
+    void *clock_opaque;
     AddrSpace *mem;
     AddrSpace *io;
     int (*intack)(void *opaque);      /* INTA cycle: returns the vector */

@@ -164,7 +164,6 @@ static CpuExit finish(CpuState *cpu, CpuExit why)
     CpuInternal *in = cpu->in;
     in->unwind_valid = false;
     cpu->icount += (uint64_t)in->executed;
-    cpu->tsc += (uint64_t)in->executed;
     emu_stats[STAT_insns] += (uint64_t)in->executed;
     return why;
 }

@@ -344,6 +344,7 @@ void jump_far(CpuState *cpu, uint16_t sel, uint32_t eip);
 
 void cpu_tlb_init(CpuState *cpu);
 /* x87/MMX power-on state (SDM Vol. 3A table 9-1), cpu/fpu.c */
+uint64_t cpu_tsc_base(CpuState *cpu);
 void fpu_reset(CpuState *cpu);
 void cpu_a20_changed(void *opaque);
 

@@ -71,9 +71,17 @@ void op_cpuid(CpuState *cpu, const Insn *in)
     }
 }
 
+/* The TSC's time base: guest ns (1 GHz) or, without a clock, instructions. */
+uint64_t cpu_tsc_base(CpuState *cpu)
+{
+    if (cpu->clock_ns)
+        return cpu->clock_ns(cpu->clock_opaque);
+    return cpu->icount + (uint64_t)cpu->in->executed;
+}
+
 static uint64_t tsc_now(CpuState *cpu)
 {
-    return cpu->tsc + (uint64_t)cpu->in->executed;
+    return cpu->tsc + cpu_tsc_base(cpu);
 }
 
 void op_rdtsc(CpuState *cpu, const Insn *in)
@@ -124,7 +132,7 @@ void op_wrmsr(CpuState *cpu, const Insn *in)
         cpu_raise(cpu, EXC_GP, 0);
     uint64_t v = ((uint64_t)cpu->regs[R_EDX] << 32) | cpu->regs[R_EAX];
     switch (cpu->regs[R_ECX]) {
-    case MSR_TSC: cpu->tsc = v - (uint64_t)cpu->in->executed; break;
+    case MSR_TSC: cpu->tsc = v - cpu_tsc_base(cpu); break;
     case MSR_APIC_BASE: LOG(LOG_UNIMP, "cpu: APIC base write ignored (no APIC)\n"); break;
     case MSR_BIOS_SIGN_ID: break;
     case MSR_SYSENTER_CS: cpu->sysenter_cs = (uint32_t)v & 0xffff; break;

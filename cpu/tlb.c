@@ -171,9 +171,10 @@ void lin_write_slow(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size)
         debug_check_data(cpu, lin, size, true);
     if ((lin & (PAGE_SIZE - 1)) > PAGE_SIZE - size) {
         /* SDM: a page-crossing write must not be partially done when the
-         * second page faults; translate both first. */
+         * second page faults; translate both first. CR2 then names the
+         * first byte of the faulting page, as on hardware. */
         cpu_translate(cpu, lin, true);
-        cpu_translate(cpu, lin + size - 1, true);
+        cpu_translate(cpu, (lin & PAGE_MASK) + PAGE_SIZE, true);
         for (unsigned i = 0; i < size; i++)
             lin_write(cpu, lin + i, (val >> (8 * i)) & 0xff, 1);
         return;

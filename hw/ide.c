@@ -52,6 +52,7 @@ struct Ide {
     const IdeBusMasterOps *bm;
     void       *bm_dev;
     bool        irq_out;        /* INTRQ level last driven (edge detection) */
+    uint16_t    cmd_base;       /* for the LOG_IDE trace */
 };
 
 /* ---- Snapshot ------------------------------------------------------------------- */
@@ -190,9 +191,13 @@ static void reg_write(Ide *ide, uint32_t off, uint8_t v)
 {
     IdeTaskFile *tf = &ide->tf;
     /* Writes while the selected device is busy are ignored (7.15), except
-     * DEVICE RESET to a packet device (6.8: it is accepted while BSY). */
+     * DEVICE RESET to a packet device (6.8: it is accepted while BSY). A
+     * device that is not there is never busy: with device 1 absent,
+     * device 0 takes the command block writes (7.1), so DEV can always be
+     * set back to 0. */
     IdeUnit *sel = selected(ide);
-    if (sel->status & ATA_SR_BSY && off != IDE_REG_DEVICE &&
+    bool busy = present(sel) && (sel->status & ATA_SR_BSY);
+    if (busy && off != IDE_REG_DEVICE &&
         !(off == IDE_REG_COMMAND && v == 0x08 && sel->kind == IDE_KIND_CDROM))
         return;
     ide->dev_ctl &= ~IDE_DC_HOB;    /* any command block write clears HOB */
@@ -203,7 +208,7 @@ static void reg_write(Ide *ide, uint32_t off, uint8_t v)
     case IDE_REG_LBA_MID:  tf_write(&tf->lcyl, &tf->hob_lcyl, v); break;
     case IDE_REG_LBA_HIGH: tf_write(&tf->hcyl, &tf->hob_hcyl, v); break;
     case IDE_REG_DEVICE:
-        if (selected(ide)->status & ATA_SR_BSY)
+        if (busy)
             return;
         tf->select = v & ~0xA0;
         ide_update_irq(ide);
@@ -232,6 +237,7 @@ static uint32_t ide_cmd_read(void *dev, uint32_t off, unsigned size)
     uint32_t v = 0;
     for (unsigned i = 0; i < size; i++)
         v |= (uint32_t)(off + i < 8 ? reg_read(ide, off + i) : 0xff) << (8 * i);
+    LOG(LOG_IDE, "ide %x: in  +%u/%u -> %02x\n", ide->cmd_base, off, size, v);
     return v;
 }
 
@@ -242,6 +248,7 @@ static void ide_cmd_write(void *dev, uint32_t off, uint32_t val, unsigned size)
         data_write(ide, val, size);
         return;
     }
+    LOG(LOG_IDE, "ide %x: out +%u/%u <- %02x\n", ide->cmd_base, off, size, val);
     for (unsigned i = 0; i < size && off + i < 8; i++)
         reg_write(ide, off + i, (uint8_t)(val >> (8 * i)));
 }
@@ -250,21 +257,27 @@ static uint32_t ide_ctl_read(void *dev, uint32_t off, unsigned size)
 {
     Ide *ide = dev;
     IdeUnit *u = selected(ide);
+    LOG(LOG_IDE, "ide %x: in  altstatus -> %02x\n", ide->cmd_base, present(u) ? u->status : 0);
     return present(u) ? u->status : 0;  /* alternate status: no INTRQ side effect */
 }
 
 /* 9.2: SRST 0->1 puts both devices in reset (BSY); 1->0 lets them finish
- * with the signature in the command block and no interrupt. */
+ * with the signature in the command block and no interrupt. Only devices
+ * that are there go busy: an absent device 1 has no status of its own
+ * (reads as 00h, 7.1), and a BSY left on it would make the channel ignore
+ * every later write, DEV=0 included, once the host selects it (libata's
+ * classification of device 1 after SRST does exactly that). */
 static void ide_ctl_write(void *dev, uint32_t off, uint32_t val, unsigned size)
 {
     Ide *ide = dev;
     uint8_t old = ide->dev_ctl;
+    LOG(LOG_IDE, "ide %x: out devctl <- %02x\n", ide->cmd_base, val);
     ide->dev_ctl = (uint8_t)val & (IDE_DC_NIEN | IDE_DC_SRST | IDE_DC_HOB);
     if (!(old & IDE_DC_SRST) && (val & IDE_DC_SRST)) {
         for (int i = 0; i < 2; i++) {
             IdeUnit *u = &ide->unit[i];
             ata_abort_transfer(u);
-            u->status = ATA_SR_BSY;
+            u->status = present(u) ? ATA_SR_BSY : 0;
             u->intrq = false;
         }
     } else if ((old & IDE_DC_SRST) && !(val & IDE_DC_SRST)) {
@@ -338,6 +351,7 @@ Ide *ide_create(Machine *m, uint16_t cmd_base, uint16_t ctl_base, IrqLine irq)
     Ide *ide = xzalloc(sizeof *ide);
     ide->m = m;
     ide->irq = irq;
+    ide->cmd_base = cmd_base;
     for (int i = 0; i < 2; i++) {
         IdeUnit *u = &ide->unit[i];
         u->ide = ide;

@@ -62,6 +62,11 @@ static void pc_kick(void *opaque)
     cpu_request_exit(pc->cpu);
 }
 
+static uint64_t pc_clock_ns(void *opaque)
+{
+    return clock_now_ns(opaque);
+}
+
 static void pc_a20_changed(void *opaque)
 {
     Pc *pc = opaque;
@@ -140,6 +145,8 @@ Pc *pc_create(const PcConfig *cfg, char *err, size_t errlen)
         mem_map_ram(mem, 0x100000, pc->ram_size - 0x100000, pc->ram + 0x100000);
 
     pc->cpu = cpu_create(mem, machine_io(m));
+    pc->cpu->clock_ns = pc_clock_ns;
+    pc->cpu->clock_opaque = machine_clock(m);
     mem_set_a20_listener(mem, pc_a20_changed, pc);
     machine_set_kick(m, pc_kick, pc);
 
@@ -154,6 +161,9 @@ Pc *pc_create(const PcConfig *cfg, char *err, size_t errlen)
     pc->kbc = kbc_create(m, pic_irq(d->pic, 1), pic_irq(d->pic, 12));
     d->uart[0] = uart_create(m, 0x3f8, pic_irq(d->pic, 4), cfg->serial[0]);
     d->uart[1] = uart_create(m, 0x2f8, pic_irq(d->pic, 3), cfg->serial[1]);
+    /* Instant wire, as on QEMU: see tx_load_tsr in hw/uart.c. */
+    uart_set_paced(d->uart[0], false);
+    uart_set_paced(d->uart[1], false);
     d->fdc = fdc_create(m, 0x3f0, pic_irq(d->pic, 6), d->dma, 2);
     for (int i = 0; i < 2; i++) {
         if (cfg->fd[i] && fdc_attach(d->fdc, i, cfg->fd[i]) < 0) {

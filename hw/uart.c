@@ -11,9 +11,9 @@
  *              cleared by an IIR read that reports it or by a THR write);
  *              transmit timing: bytes reach the host at once, but the shift
  *              register is busy for one character time computed from the
- *              divisor and LCR (capped at 10 us, see tx_time_ns), so
- *              THRE/TEMT go through the real chip's sequence on the virtual
- *              clock; receiver overrun (OE); loopback (MCR bit 4:
+ *              divisor and LCR, so THRE/TEMT follow the real chip on the
+ *              virtual clock, or (unpaced, the PC board's choice) the wire
+ *              is instant, see tx_load_tsr; receiver overrun (OE); loopback (MCR bit 4:
  *              TSR output enters the receiver, DTR/RTS/OUT1/OUT2 drive
  *              DSR/CTS/RI/DCD); MSR delta bits (DCTS, DDSR, TERI, DDCD); the
  *              PC's OUT2 gate between the chip's INTR and the ISA IRQ line.
@@ -106,6 +106,7 @@ struct Uart {
     Timer       tx_timer;
     Timer       timeout_timer;
     IoRegion    io;
+    bool        paced;      /* transmit at the line rate (uart_set_paced) */
 };
 
 /* ---- Snapshot -------------------------------------------------------------- */
@@ -249,34 +250,32 @@ static uint8_t rx_pop(Uart *u)
 }
 
 /*
- * How long the shift register stays busy with one character. Choice: the
- * programmed rate, but at most UART_TX_MAX_NS (a 1 Mbaud wire). At 9600 baud
- * a guest that writes its console through an interrupt-driven tty and then
- * resets (Linux's "echo DONE; reboot -f") would lose the tail of its output
- * that a real line would still be sending; QEMU sends instantly. Guests that
- * poll LSR still see THRE/TEMT go through their real sequence.
+ * Transmit timing. Paced (uart_set_paced): the shift register is busy for
+ * one character time at the programmed rate, so THRE/TEMT follow the chip
+ * on the virtual clock. Unpaced (the board's default, as QEMU does): the
+ * character leaves at once and THR/FIFO drain immediately. An emulated CPU
+ * is slower than the one the guest was written for, so at 9600 baud a guest
+ * that writes its console through an interrupt-driven tty and then resets
+ * (Linux's "echo DONE; reboot -f") would lose output a real line would
+ * still have sent; the unpaced wire keeps it.
  */
-#define UART_TX_MAX_NS 10000u
-
-static uint64_t tx_time_ns(const Uart *u)
-{
-    uint64_t t = char_time_ns(u);
-    return t < UART_TX_MAX_NS ? t : UART_TX_MAX_NS;
-}
-
-/* Move the next byte from THR/FIFO into the shift register. */
 static void tx_load_tsr(Uart *u)
 {
-    if (u->tsr_busy || !u->tx_count)
-        return;
-    u->tsr = u->tx_fifo[u->tx_head];
-    u->tx_head = (u->tx_head + 1) % UART_FIFO_LEN;
-    u->tx_count--;
-    u->tsr_busy = true;
-    u->tx_deadline_ns = now_ns(u) + tx_time_ns(u);
-    timer_mod(&u->tx_timer, u->tx_deadline_ns);
-    if (!u->tx_count)
-        u->thr_ipending = true;
+    while (!u->tsr_busy && u->tx_count) {
+        u->tsr = u->tx_fifo[u->tx_head];
+        u->tx_head = (u->tx_head + 1) % UART_FIFO_LEN;
+        u->tx_count--;
+        if (!u->tx_count)
+            u->thr_ipending = true;
+        if (!u->paced) {
+            if (u->mcr & UART_MCR_LOOP)
+                rx_push(u, u->tsr);
+            continue;
+        }
+        u->tsr_busy = true;
+        u->tx_deadline_ns = now_ns(u) + char_time_ns(u);
+        timer_mod(&u->tx_timer, u->tx_deadline_ns);
+    }
 }
 
 static void lsr_update_tx(Uart *u)
@@ -486,6 +485,7 @@ Uart *uart_create(Machine *m, uint16_t base, IrqLine irq, CharBackend *chr)
     u->irq = irq;
     u->chr = chr;
     timer_init(&u->tx_timer, machine_clock(m), "uart-tx", uart_tx_done, u);
+    u->paced = true;
     timer_init(&u->timeout_timer, machine_clock(m), "uart-timeout", uart_timeout, u);
     chr_attach(chr, uart_can_receive, uart_receive, u);
     io_region_init(&u->io, "uart", &uart_io_ops, u);
@@ -493,4 +493,9 @@ Uart *uart_create(Machine *m, uint16_t base, IrqLine irq, CharBackend *chr)
     uart_reset(u);
     machine_add(m, &uart_info, u);
     return u;
+}
+
+void uart_set_paced(Uart *u, bool paced)
+{
+    u->paced = paced;
 }

@@ -16,5 +16,8 @@ typedef struct Uart Uart;
  * it so the host pushes received bytes with chr_receive().
  */
 Uart *uart_create(Machine *m, uint16_t base, IrqLine irq, CharBackend *chr);
+/* Paced (the default of uart_create): transmit takes one character time at
+ * the programmed rate. Unpaced: characters leave at once (QEMU-like). */
+void uart_set_paced(Uart *u, bool paced);
 
 #endif

@@ -107,22 +107,20 @@ START_TEST(uart_thre_temt_timing)
     bench_out8(b, COM1 + 0, 'B');
     ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x60, 0x00);
     ck_assert_uint_eq(r->sink.len, 2);
-    /* The shift register is busy for min(character time, 10 us): 115200
-     * baud (86.8 us per character) is capped at 10 us. */
-    bench_run_ns(b, 10000 - 1000);
+    bench_run_ns(b, CHAR_NS_115200 - 1000);
     ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x60, 0x00);
     bench_run_ns(b, 1000);
     ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x60, 0x20);
-    bench_run_ns(b, 10000);
+    bench_run_ns(b, CHAR_NS_115200);
     ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x60, 0x60);
-    /* 9600 baud (1.04 ms per character) is capped the same way */
+    /* slower baud rate: 9600 -> about 1.04 ms per character */
     bench_out8(b, COM1 + 3, 0x83);
     bench_out8(b, COM1 + 0, 12);
     bench_out8(b, COM1 + 3, 0x03);
     bench_out8(b, COM1 + 0, 'C');
-    bench_run_ns(b, 9000);
+    bench_run_ns(b, 1000000);
     ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x40, 0);
-    bench_run_ns(b, 1000);
+    bench_run_ns(b, 50000);
     ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x40, 0x40);
     rig_free(r);
 }
@@ -301,6 +299,29 @@ START_TEST(uart_no_backend_and_fuzz)
 }
 END_TEST
 
+START_TEST(uart_unpaced_drains_at_once)
+{
+    Rig *r = rig_new();
+    Bench *b = r->b;
+    uart_set_paced(r->u, false);
+    bench_out8(b, COM1 + 2, 0x07);                 /* FIFO on, cleared */
+    bench_out8(b, COM1 + 1, 0x02);                 /* ETBEI */
+    bench_out8(b, COM1 + 4, 0x08);                 /* OUT2: IRQ to the bus */
+    for (int i = 0; i < 20; i++)
+        bench_out8(b, COM1 + 0, (uint8_t)('a' + i));
+    ck_assert_uint_eq(r->sink.len, 20);
+    /* no time passes, yet THR and TSR are empty and THRE is pending */
+    ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x60, 0x60);
+    ck_assert_uint_eq(bench_in8(b, COM1 + 2) & 0x0f, 0x02);
+    /* loopback still echoes every byte into the receiver */
+    bench_out8(b, COM1 + 4, 0x10);
+    bench_out8(b, COM1 + 0, 'Z');
+    ck_assert_uint_eq(bench_in8(b, COM1 + 5) & 0x01, 0x01);
+    ck_assert_uint_eq(bench_in8(b, COM1 + 0), 'Z');
+    rig_free(r);
+}
+END_TEST
+
 Suite *uart_suite(void)
 {
     Suite *s = suite_create("uart");
@@ -308,6 +329,7 @@ Suite *uart_suite(void)
     tcase_add_test(tc, uart_reset_values_and_scratch);
     tcase_add_test(tc, uart_divisor_latch);
     tcase_add_test(tc, uart_thre_temt_timing);
+    tcase_add_test(tc, uart_unpaced_drains_at_once);
     tcase_add_test(tc, uart_thre_interrupt_semantics);
     tcase_add_test(tc, uart_out2_gates_irq);
     tcase_add_test(tc, uart_loopback);

@@ -18,6 +18,7 @@ static const struct {
     { "bios", LOG_BIOS, "BIOS service calls" },
     { "guest_errors", LOG_GUEST_ERRORS, "odd but legal guest behaviour" },
     { "stats", LOG_STATS, "statistics counters at exit" },
+    { "ide", LOG_IDE, "IDE register accesses and commands" },
 };
 
 void options_help(FILE *f)
