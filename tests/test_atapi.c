@@ -181,6 +181,49 @@ START_TEST(atapi_signature_and_identify)
 }
 END_TEST
 
+/*
+ * Linux 6.1 libata's probe of a channel with an ATAPI master and no
+ * slave: SRST, classify device 0 (packet signature 14h EBh, status 00h),
+ * classify device 1 (selects it: absent, all 00h), then DEV=0 and
+ * IDENTIFY PACKET DEVICE must still reach the drive.
+ */
+START_TEST(atapi_libata_softreset_probe)
+{
+    Rig *r = rig_new(true);
+    bench_out8(r->b, CTL, 0x0a);
+    bench_out8(r->b, CMD + R_DEV, 0xb0);
+    ck_assert_uint_eq(alt_status(r), 0x00);
+    bench_out8(r->b, CMD + R_DEV, 0xa0);
+    bench_out8(r->b, CTL, 0x0a);
+    bench_out8(r->b, CTL, 0x0e);
+    bench_run_ns(r->b, 20000);
+    bench_out8(r->b, CTL, 0x0a);
+    bench_run_ns(r->b, 150000000);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_STAT), 0x00);   /* no DRDY: packet device */
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_ERR), 0x01);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_NSECT), 0x01);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAL), 0x01);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAM), 0x14);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAH), 0xeb);
+    bench_out8(r->b, CMD + R_DEV, 0xb0);
+    ck_assert_uint_eq(alt_status(r), 0x00);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAM), 0x00);
+    bench_out8(r->b, CTL, 0x08);
+    bench_out8(r->b, CMD + R_DEV, 0xa0);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_DEV), 0xa0);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAM), 0x14);
+    for (unsigned reg = R_ERR; reg <= R_LBAH; reg++)
+        bench_out8(r->b, CMD + reg, 0);
+    bench_out8(r->b, CMD + R_DEV, 0xa0);
+    irq_probe_clear(r->irq);
+    bench_out8(r->b, CMD + R_STAT, 0xa1);
+    ck_assert_uint_eq(wait_ready(r) & 0x89, 0x08);
+    ck_assert_int_eq(irq_probe_rising_edges(r->irq), 1);
+    ck_assert_uint_eq(bench_in(r->b, CMD, 2), 0x85c0);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(atapi_inquiry_phases)
 {
     Rig *r = rig_new(true);
@@ -597,6 +640,7 @@ Suite *atapi_suite(void)
     TCase *tc = tcase_create("atapi");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, atapi_signature_and_identify);
+    tcase_add_test(tc, atapi_libata_softreset_probe);
     tcase_add_test(tc, atapi_inquiry_phases);
     tcase_add_test(tc, atapi_capacity_and_read);
     tcase_add_test(tc, atapi_toc);

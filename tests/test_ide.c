@@ -382,6 +382,80 @@ START_TEST(ide_srst_signature_and_errors)
 }
 END_TEST
 
+/* libata's ata_devchk(): a 55h/AAh pattern through the sector count and LBA
+ * low registers, read back only if a device holds them. */
+static bool libata_devchk(Rig *r, uint8_t dev)
+{
+    bench_out8(r->b, CMD + R_DEV, dev);
+    alt_status(r);
+    bench_out8(r->b, CMD + R_NSECT, 0x55);
+    bench_out8(r->b, CMD + R_LBAL, 0xaa);
+    bench_out8(r->b, CMD + R_NSECT, 0xaa);
+    bench_out8(r->b, CMD + R_LBAL, 0x55);
+    bench_out8(r->b, CMD + R_NSECT, 0x55);
+    bench_out8(r->b, CMD + R_LBAL, 0xaa);
+    return bench_in8(r->b, CMD + R_NSECT) == 0x55 && bench_in8(r->b, CMD + R_LBAL) == 0xaa;
+}
+
+/*
+ * The register sequence of Linux 6.1 ata_sff_softreset() + classification
+ * + IDENTIFY on a channel with a master disk and no slave, as traced from
+ * ata_piix. Classifying device 1 after the SRST selects it; the channel
+ * must still take DEV=0 and the IDENTIFY afterwards (it used to keep the
+ * absent slave BSY from the SRST and drop every later write).
+ */
+START_TEST(ide_libata_softreset_probe)
+{
+    Rig *r = rig_new(false);
+    bench_out8(r->b, CTL, 0x0a);                    /* freeze: nIEN */
+    ck_assert_uint_eq(status(r), 0x50);
+    ck_assert(libata_devchk(r, 0xa0));
+    ck_assert(!libata_devchk(r, 0xb0));
+    bench_out8(r->b, CMD + R_DEV, 0xa0);
+    ck_assert_uint_eq(alt_status(r), 0x50);
+    /* ata_bus_softreset: ctl, ctl|SRST, ctl with 20 us between */
+    bench_out8(r->b, CTL, 0x0a);
+    bench_run_ns(r->b, 20000);
+    bench_out8(r->b, CTL, 0x0e);
+    bench_run_ns(r->b, 20000);
+    bench_out8(r->b, CTL, 0x0a);
+    bench_run_ns(r->b, 150000000);                  /* ATA_WAIT_AFTER_RESET */
+    ck_assert_uint_eq(status(r), 0x50);
+    /* ata_sff_dev_classify(dev 0): diagnostic 01, ATA signature */
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_ERR), 0x01);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_NSECT), 0x01);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAL), 0x01);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAM), 0x00);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAH), 0x00);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_DEV), 0xa0);
+    /* dev 1: nothing there, every register but DEV reads 00h */
+    bench_out8(r->b, CMD + R_DEV, 0xb0);
+    ck_assert_uint_eq(alt_status(r), 0x00);
+    ck_assert_uint_eq(status(r), 0x00);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_ERR), 0x00);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_LBAH), 0x00);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_DEV), 0xb0);
+    /* thaw, then back to device 0 for IDENTIFY */
+    bench_out8(r->b, CTL, 0x08);
+    bench_out8(r->b, CMD + R_DEV, 0xa0);
+    ck_assert_uint_eq(bench_in8(r->b, CMD + R_DEV), 0xa0);
+    ck_assert_uint_eq(alt_status(r), 0x50);
+    for (unsigned reg = R_ERR; reg <= R_LBAH; reg++)
+        bench_out8(r->b, CMD + reg, 0);
+    bench_out8(r->b, CMD + R_DEV, 0xa0);
+    irq_probe_clear(r->irq);
+    bench_out8(r->b, CMD + R_STAT, 0xec);
+    ck_assert_uint_eq(wait_ready(r) & 0x89, 0x08);
+    ck_assert_int_eq(irq_probe_rising_edges(r->irq), 1);
+    status(r);
+    uint8_t id[512];
+    read_words(r, id, 512);
+    ck_assert_uint_eq(word(id, 0), 0x0040);
+    ck_assert_uint_eq(status(r), 0x50);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(ide_absent_slave_and_read_only)
 {
     Rig *r = rig_new(true);
@@ -482,6 +556,7 @@ Suite *ide_suite(void)
     tcase_add_test(tc, ide_lba48_read_write_and_hob);
     tcase_add_test(tc, ide_read_multiple_blocks);
     tcase_add_test(tc, ide_srst_signature_and_errors);
+    tcase_add_test(tc, ide_libata_softreset_probe);
     tcase_add_test(tc, ide_absent_slave_and_read_only);
     tcase_add_test(tc, ide_geometry_by_size);
     tcase_add_test(tc, ide_fuzz_and_state);
