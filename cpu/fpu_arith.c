@@ -23,7 +23,6 @@
  */
 #include "cpu/fpu_core.h"
 
-typedef unsigned __int128 u128;
 
 #define SIG_INT (1ull << 63)
 #define SIG_QUIET (1ull << 62)
@@ -437,7 +436,7 @@ Fp80 fp_div(FpCtx *c, Fp80 a, Fp80 b)
 }
 
 /* floor(sqrt(n)) and the remainder n - root^2 (digit by digit). */
-static uint64_t isqrt128(u128 n, u128 *rem)
+uint64_t fp_isqrt128(u128 n, u128 *rem)
 {
     u128 root = 0, bit = (u128)1 << 126;
     while (bit > n)
@@ -482,7 +481,7 @@ Fp80 fp_sqrt(FpCtx *c, Fp80 a)
         n = (u128)x.sig << 63;
         re = ue / 2;
     }
-    uint64_t root = isqrt128(n, &rem);
+    uint64_t root = fp_isqrt128(n, &rem);
     /* sqrt(n) = root + f: f > 1/2 exactly when rem > root; never == 1/2 */
     uint64_t rest = rem == 0 ? 0 : rem > root ? SIG_INT | 1 : 1;
     return fp_round_reg(c, false, re + FP_EXP_BIAS, root, rest, true);

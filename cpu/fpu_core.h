@@ -121,6 +121,9 @@ Fp80 fp_add(FpCtx *c, Fp80 a, Fp80 b, bool subtract);
 Fp80 fp_mul(FpCtx *c, Fp80 a, Fp80 b);
 Fp80 fp_div(FpCtx *c, Fp80 a, Fp80 b);
 Fp80 fp_sqrt(FpCtx *c, Fp80 a);
+/* floor(sqrt(n)) by the bit-by-bit method; *rem = n - root^2. */
+typedef unsigned __int128 u128;
+uint64_t fp_isqrt128(u128 n, u128 *rem);
 Fp80 fp_rndint(FpCtx *c, Fp80 a);
 Fp80 fp_scale(FpCtx *c, Fp80 a, Fp80 b);
 /* FXTRACT: *sig gets the significand, *exp the exponent. */

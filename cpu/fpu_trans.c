@@ -22,7 +22,6 @@
  */
 #include "cpu/fpu_core.h"
 
-typedef unsigned __int128 u128;
 
 /* sign * sig * 2^(exp - 127); sig normalised (bit 127 set) or 0 */
 typedef struct Wide {
@@ -134,23 +133,13 @@ static Wide w_div(Wide a, Wide b)
 static Wide w_sqrt(Wide a)
 {
     /* 64-bit first guess from the top bits, one Newton step doubles it */
-    u128 m = a.sig, root = 0, bit = (u128)1 << 126;
+    u128 m = a.sig, rem;
     int32_t e = a.exp - 127;
     if (e & 1) {
         m >>= 1;
         e++;
     }
-    while (bit > m)
-        bit >>= 2;
-    while (bit) {
-        if (m >= root + bit) {
-            m -= root + bit;
-            root = (root >> 1) + bit;
-        } else {
-            root >>= 1;
-        }
-        bit >>= 2;
-    }
+    u128 root = fp_isqrt128(m, &rem);
     Wide x = w_norm(false, e / 2 + 63, root << 64);
     return w_scale(w_add(x, w_div(a, x)), -1);
 }
