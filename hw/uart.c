@@ -297,6 +297,11 @@ static void tx_write(Uart *u, uint8_t byte)
         u->tx_count++;
     }
     u->thr_ipending = false;
+    /* The write clears the THRE interrupt; when the byte moves on (at once
+     * on an unpaced wire) it is asserted again. Drive the line through that
+     * low phase so an edge-triggered PIC sees the new interrupt. */
+    if (!u->paced)
+        update_irq(u);
     tx_load_tsr(u);
     lsr_update_tx(u);
     update_irq(u);
