@@ -7,7 +7,8 @@
  *              The decoder derives ModRM presence and immediate sizes from
  *              the operand codes; OPF_* flags mark lockable, block-ending,
  *              sensitive, privileged and mode-changing instructions.
- * Not modeled: SSE/MMX rows (0F 10-7F except CMOVcc), 0F 38/3A maps.
+ * Not modeled: SSE rows (0F 10-2F, 0F 50-5F, the F2/F3/66 forms of MMX
+ *              opcodes), the 0F 38/3A maps.
  *              Empty rows (exec NULL) and OPF_UD rows raise #UD.
  * Spec:        Intel SDM Vol. 2 Appendix A.
  *
