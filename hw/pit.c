@@ -242,11 +242,15 @@ static uint64_t now_ns(Pit *p)
     return clock_now_ns(machine_clock(p->m));
 }
 
-/* Drive IRQ0 from counter 0's OUT and arm the timer at its next edge. */
-static void sync_irq0(Pit *p)
+/*
+ * Drive IRQ0 from counter 0's OUT at time 'now' and arm the timer for the
+ * next edge. One 'now' for the whole decision: with the host clock, time
+ * moves between two reads, and a mode 2/4 low strobe is one CLK (838 ns)
+ * long - judging it at two instants could miss it entirely.
+ */
+static void sync_irq0_at(Pit *p, uint64_t now)
 {
     PitCounter *c = &p->counter[0];
-    uint64_t now = now_ns(p);
     settle(c, now);
     int level = counter_out(c, now);
     if (level != p->irq0_level) {
@@ -260,6 +264,11 @@ static void sync_irq0(Pit *p)
     }
     uint64_t deadline = c->start_ns + ticks_to_ns(edge - c->base_ticks);
     timer_mod(&p->tick, deadline > now ? deadline : now + 1);
+}
+
+static void sync_irq0(Pit *p)
+{
+    sync_irq0_at(p, now_ns(p));
 }
 
 /*
@@ -280,7 +289,7 @@ static void pit_tick(void *dev)
         irq_set(p->irq0, !level);
         irq_set(p->irq0, level);
     }
-    sync_irq0(p);
+    sync_irq0_at(p, now);
 }
 
 /* ---- Guest-visible registers ----------------------------------------------- */

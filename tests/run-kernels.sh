@@ -86,6 +86,23 @@ else
     else
         bad "Linux boot (exit $status)"
     fi
+    # ata_piix + sd_mod read the FreeDOS disk over bus-master DMA, sr_mod +
+    # isofs the GRUB CD (ATAPI PACKET with DMA).
+    if [ -f "$shared/guests/dos.img" ] && [ -f "$shared/guests/grub.iso" ]; then
+        "$emu" -m 256 -kernel "$cache/vmlinuz" -initrd "$cache/initrd.gz" \
+            -append "console=ttyS0 cryptomgr.notests emu.ata emu.cd" \
+            -hda "$shared/guests/dos.img" -cdrom "$shared/guests/grub.iso" -snapshot \
+            -display none -serial stdio -no-reboot \
+            --expect-serial EMU-LINUX-DONE --timeout 400 >"$tmp/out" 2>&1 </dev/null
+        status=$?
+        if [ "$status" = 0 ] && grep -q EMU-LINUX-ATA-OK "$tmp/out" && grep -q EMU-LINUX-CD-OK "$tmp/out"; then
+            ok "Linux reads the IDE disk and the ATAPI CD (EMU-LINUX-ATA-OK, EMU-LINUX-CD-OK)"
+        else
+            bad "Linux IDE disk and ATAPI CD (exit $status)"
+        fi
+    else
+        skipped "Linux disk/CD test: dos.img or grub.iso not in $shared/guests"
+    fi
 fi
 
 echo "kernels: $skip skipped"

@@ -383,6 +383,40 @@ START_TEST(pit_late_timer_replays_pulse)
 }
 END_TEST
 
+/* A clock that moves 500 ns every time anyone reads it, like the host
+ * clock does between two reads inside one device callback. */
+static uint64_t moving_clock(void *opaque)
+{
+    uint64_t *t = opaque;
+    *t += 500;
+    return *t;
+}
+
+START_TEST(pit_mode4_strobe_not_lost_when_time_moves)
+{
+    Bench *b = bench_new(0);
+    IrqProbe *irq = bench_irq_probe(b, "irq0");
+    Machine *m = machine_new(CLOCK_ICOUNT);
+    uint64_t t = 0;
+    clock_set_source(machine_clock(m), moving_clock, &t);
+    pit_create(m, 0x40, irq_probe_line(irq));
+    AddrSpace *io = machine_io(m);
+    io_write(io, 0x43, 0x38, 1);                 /* counter 0, LSB/MSB, mode 4 */
+    /* Linux's one-shot clockevent: reprogram after every interrupt */
+    for (int k = 0; k < 300; k++) {
+        int before = irq_probe_rising_edges(irq);
+        unsigned count = 15 + (unsigned)(k % 7);
+        io_write(io, 0x40, count & 0xff, 1);
+        io_write(io, 0x40, count >> 8, 1);
+        for (int spin = 0; spin < 10000 && irq_probe_rising_edges(irq) == before; spin++)
+            clock_run_timers(machine_clock(m));
+        ck_assert_msg(irq_probe_rising_edges(irq) > before, "strobe %d lost", k);
+    }
+    machine_free(m);
+    bench_free(b);
+}
+END_TEST
+
 Suite *pit_suite(void)
 {
     Suite *s = suite_create("pit");
@@ -397,6 +431,7 @@ Suite *pit_suite(void)
     tcase_add_test(tc, pit_fuzz_and_state);
     tcase_add_test(tc, pit_restore_keeps_phase);
     tcase_add_test(tc, pit_late_timer_replays_pulse);
+    tcase_add_test(tc, pit_mode4_strobe_not_lost_when_time_moves);
     suite_add_tcase(s, tc);
     return s;
 }
