@@ -26,21 +26,7 @@
 main:
     SAY "pm_gates: call gates, RET to ring 3, interrupt/trap gates, conforming code", 16
     cli
-    lgdtl gdt_desc
-    movl %cr0, %eax
-    orl $1, %eax
-    movl %eax, %cr0
-    ljmp $KCODE32, $pm32
-
-    .code32
-pm32:
-    movw $KDATA32, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %fs
-    movw %ax, %gs
-    movw %ax, %ss
-    movl $MAIN_STACK, %esp
+    ENTER_PM32
     call idt_setup32
     call tss_setup32
     movl $0x40, %eax

@@ -45,21 +45,7 @@
 main:
     SAY "pm_paging: 4K and 4M pages, #PF, WP, U/S, A/D, INVLPG, global", 16
     cli
-    lgdtl gdt_desc
-    movl %cr0, %eax
-    orl $1, %eax
-    movl %eax, %cr0
-    ljmp $KCODE32, $pm32
-
-    .code32
-pm32:
-    movw $KDATA32, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %fs
-    movw %ax, %gs
-    movw %ax, %ss
-    movl $MAIN_STACK, %esp
+    ENTER_PM32
     call idt_setup32
     call tss_setup32
 

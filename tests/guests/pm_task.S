@@ -39,21 +39,7 @@
 main:
     SAY "pm_task: task switches by JMP, CALL, IRET, task gates, 16-bit TSS", 16
     cli
-    lgdtl gdt_desc
-    movl %cr0, %eax
-    orl $1, %eax
-    movl %eax, %cr0
-    ljmp $KCODE32, $pm32
-
-    .code32
-pm32:
-    movw $KDATA32, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %fs
-    movw %ax, %gs
-    movw %ax, %ss
-    movl $MAIN_STACK, %esp
+    ENTER_PM32
     call idt_setup32
     call tss_setup32
     movl $0x50, %eax

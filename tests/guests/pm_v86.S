@@ -25,21 +25,7 @@
 main:
     SAY "pm_v86: virtual-8086 mode, IOPL 3 and 0, I/O bitmap", 16
     cli
-    lgdtl gdt_desc
-    movl %cr0, %eax
-    orl $1, %eax
-    movl %eax, %cr0
-    ljmp $KCODE32, $pm32
-
-    .code32
-pm32:
-    movw $KDATA32, %ax
-    movw %ax, %ds
-    movw %ax, %es
-    movw %ax, %fs
-    movw %ax, %gs
-    movw %ax, %ss
-    movl $MAIN_STACK, %esp
+    ENTER_PM32
     call idt_setup32
     call tss_setup32
     movw $0x68, TSS_ADDR + 0x66     /* the bitmap right after the TSS */
