@@ -273,3 +273,27 @@ void decode_insn(CpuState *cpu, Insn *in)
     if (in->lock && (!(op->flags & OPF_LOCKABLE) || in->mod == 3))
         cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
 }
+
+bool decode_probe(CpuState *cpu, uint32_t eip, Insn *out)
+{
+    CpuInternal *in = cpu->in;
+    jmp_buf save;
+    memcpy(save, in->unwind, sizeof save);
+    uint32_t eip0 = cpu->eip;
+    bool valid0 = in->unwind_valid;
+    volatile bool ok = false;
+    in->probing = true;
+    in->unwind_valid = true;
+    if (!setjmp(in->unwind)) {
+        cpu->eip = eip;
+        decode_insn(cpu, out);
+        ok = true;
+    }
+    in->probing = false;
+    in->fetching = false;
+    in->tlb = in->tlb_set[cpu->cpl == 3];
+    cpu->eip = eip0;
+    in->unwind_valid = valid0;
+    memcpy(in->unwind, save, sizeof save);
+    return ok;
+}

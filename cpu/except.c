@@ -62,6 +62,8 @@ static bool exc_is_fault(int vector)
 _Noreturn void cpu_raise(CpuState *cpu, int vector, int error_code)
 {
     CpuInternal *in = cpu->in;
+    if (in->probing)
+        longjmp(in->unwind, 1);         /* decode_probe: not a guest event */
     /* SDM Vol. 3A 6.13: EXT set while delivering an external event or an
      * earlier exception (the #PF error code has no EXT bit) */
     if (in->deliver_ext && error_code >= 0 && vector != EXC_PF)

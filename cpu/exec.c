@@ -76,16 +76,20 @@
  * the budget or honour an exit request, exactly as the hardware does
  * between iterations (SDM Vol. 2 "REP", "interruption of repeated strings").
  *
- * The translator (next issues) reuses all of this: it calls decode_insn()
+ * The translator (translator/) reuses all of this: it calls decode_insn()
  * to form blocks, emits host code for the instructions it knows, and calls
- * in->op->exec on a stored Insn copy for the rest. Its generated code sets
- * insn_eip/insn_esp before anything that may fault, so cpu_raise unwinds
- * out of translated code the same way (the setjmp point then lives in the
- * translator's run loop). The OPF_* flags tell it where blocks must end.
+ * in->op->exec on a stored Insn copy for the rest (through a wrapper that
+ * does what cpu_exec_one does after decoding). cpu_raise unwinds out of
+ * translated code the same way: the translator's run loop owns the setjmp
+ * and calls cpu_unwound(); it takes interrupts with cpu_take_interrupt()
+ * and single-steps with cpu_exec_one() whenever TF, RF, debug registers or
+ * an interrupt shadow need instruction granularity. in->attention tells
+ * translated code that an interrupt, NMI or exit request wants the loop.
  *
  * Budget: cpu_exec(cpu, n) runs up to n steps; icount and STAT(insns) are
  * charged once per call, not per instruction.
  */
+#include "cpu/sensitive.h"
 #include "cpu/sys.h"
 
 
@@ -100,7 +104,7 @@ static void trace_insn(CpuState *cpu)
         cpu_dump_state(cpu, emu_log_file ? emu_log_file : stderr);
 }
 
-static void exec_one(CpuState *cpu)
+void cpu_exec_one(CpuState *cpu)
 {
     CpuInternal *in = cpu->in;
     Insn *i = &in->insn;
@@ -115,9 +119,8 @@ static void exec_one(CpuState *cpu)
     cpu->eip = code32(cpu) ? next : (next & 0xffff);
     cpu->intr_shadow = false;
     in->shadow_next = false;
-    if ((i->op->flags & OPF_SENSITIVE) && (emu_log_mask & LOG_SENSITIVE))
-        LOG(LOG_SENSITIVE, "cpu: sensitive %s at %04x:%08x\n", i->op->mnemonic,
-            cpu->seg[SEG_CS].sel, i->eip);
+    if (i->op->flags & OPF_SENSITIVE)
+        sens_note(cpu, i);
     bool single_step = (cpu->eflags & EFLAGS_TF) != 0;
     i->op->exec(cpu, i);
     cpu->intr_shadow = in->shadow_next;
@@ -134,7 +137,7 @@ static void exec_one(CpuState *cpu)
 }
 
 /* Take a pending NMI or INTR if allowed; true if one was delivered. */
-static bool take_interrupt(CpuState *cpu)
+bool cpu_take_interrupt(CpuState *cpu)
 {
     CpuInternal *in = cpu->in;
     in->insn_eip = cpu->eip;
@@ -159,6 +162,21 @@ static bool take_interrupt(CpuState *cpu)
     return false;
 }
 
+bool cpu_unwound(CpuState *cpu)
+{
+    /* cpu_raise() landed in a run loop: make the exception precise, deliver it. */
+    CpuInternal *in = cpu->in;
+    cpu->eip = in->insn_eip;
+    cpu->regs[R_ESP] = in->insn_esp;
+    in->tlb = in->tlb_set[cpu->cpl == 3];    /* undo lin_read_as/sys_read */
+    in->fetching = false;
+    in->dr6_hits = 0;
+    in->shadow_next = false;
+    cpu->intr_shadow = false;
+    in->executed++;
+    return except_unwound(cpu);
+}
+
 static CpuExit finish(CpuState *cpu, CpuExit why)
 {
     CpuInternal *in = cpu->in;
@@ -176,16 +194,7 @@ CpuExit cpu_exec(CpuState *cpu, int64_t budget)
         return CPU_EXIT_SHUTDOWN;
     in->unwind_valid = true;
     if (setjmp(in->unwind)) {
-        /* cpu_raise() landed here: make the exception precise, deliver it. */
-        cpu->eip = in->insn_eip;
-        cpu->regs[R_ESP] = in->insn_esp;
-        in->tlb = in->tlb_set[cpu->cpl == 3];    /* undo lin_read_as/sys_read */
-        in->fetching = false;
-        in->dr6_hits = 0;
-        in->shadow_next = false;
-        cpu->intr_shadow = false;
-        in->executed++;
-        if (!except_unwound(cpu))
+        if (!cpu_unwound(cpu))
             return finish(cpu, CPU_EXIT_SHUTDOWN);
     }
     while (in->executed < budget) {
@@ -193,13 +202,13 @@ CpuExit cpu_exec(CpuState *cpu, int64_t budget)
             cpu->exit_request = false;
             return finish(cpu, CPU_EXIT_REQUEST);
         }
-        if ((cpu->nmi_pending || cpu->intr_line) && !cpu->intr_shadow && take_interrupt(cpu)) {
+        if ((cpu->nmi_pending || cpu->intr_line) && !cpu->intr_shadow && cpu_take_interrupt(cpu)) {
             in->executed++;
             continue;
         }
         if (cpu->halted)
             return finish(cpu, CPU_EXIT_HALT);
-        exec_one(cpu);
+        cpu_exec_one(cpu);
     }
     return finish(cpu, CPU_EXIT_BUDGET);
 }
@@ -212,14 +221,18 @@ CpuExit cpu_step(CpuState *cpu)
 void cpu_set_intr(CpuState *cpu, bool level)
 {
     cpu->intr_line = level;
+    if (level)
+        cpu->in->attention = 1;
 }
 
 void cpu_raise_nmi(CpuState *cpu)
 {
     cpu->nmi_pending = true;
+    cpu->in->attention = 1;
 }
 
 void cpu_request_exit(CpuState *cpu)
 {
     cpu->exit_request = true;
+    cpu->in->attention = 1;
 }

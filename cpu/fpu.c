@@ -19,7 +19,9 @@
  *              interrupt is taken first; on the retry it proceeds as if
  *              IGNNE# were active. FERR# drops when ES clears.
  *              Non-control instructions record FIP/FCS, FOP and, with a memory
- *              operand, FDP/FDS (offset and selector).
+ *              operand, FDP/FDS (offset and selector); their semantics take
+ *              the operand's offset from FDP (fpu_data_off). Memory operands
+ *              inside one page with a soft-TLB hit are copied in one piece.
  * Not modeled: the 8087/287 interrupt-enable bits (FENI/FDISI are no-ops);
  *              the Pentium's FERR# timing (asserted at the next waiting
  *              instruction, as on later processors).
@@ -32,60 +34,7 @@
 #include "cpu/internal.h"
 #include "cpu/ops.h"
 
-/* ---- register stack ------------------------------------------------------------ */
-
-int fpu_top(const CpuState *cpu)
-{
-    return (cpu->fpu.fsw >> 11) & 7;
-}
-
-static void set_top(CpuState *cpu, int top)
-{
-    cpu->fpu.fsw = (uint16_t)((cpu->fpu.fsw & ~0x3800u) | (unsigned)(top & 7) << 11);
-}
-
-int fpu_phys(const CpuState *cpu, int i)
-{
-    return (fpu_top(cpu) + i) & 7;
-}
-
-Fp80 *fpu_st(CpuState *cpu, int i)
-{
-    return &cpu->fpu.st[fpu_phys(cpu, i)];
-}
-
-bool fpu_empty(const CpuState *cpu, int i)
-{
-    return ((cpu->fpu.ftw >> (2 * fpu_phys(cpu, i))) & 3) == 3;
-}
-
-void fpu_set_tag(CpuState *cpu, int phys, bool empty)
-{
-    cpu->fpu.ftw = (uint16_t)((cpu->fpu.ftw & ~(3u << (2 * phys))) |
-                              (empty ? 3u : 0u) << (2 * phys));
-}
-
-void fpu_write(CpuState *cpu, int i, Fp80 v)
-{
-    int p = fpu_phys(cpu, i);
-    cpu->fpu.st[p] = v;
-    fpu_set_tag(cpu, p, false);
-}
-
-void fpu_push(CpuState *cpu, Fp80 v)
-{
-    set_top(cpu, fpu_top(cpu) - 1);
-    fpu_write(cpu, 0, v);
-}
-
-void fpu_pop(CpuState *cpu)
-{
-    fpu_set_tag(cpu, fpu_top(cpu), true);
-    set_top(cpu, fpu_top(cpu) + 1);
-}
-
-void fpu_decstp(CpuState *cpu) { set_top(cpu, fpu_top(cpu) - 1); }
-void fpu_incstp(CpuState *cpu) { set_top(cpu, fpu_top(cpu) + 1); }
+/* ---- register stack (the accessors are inline in cpu/fpu_core.h) ------------------ */
 
 /* Full tag of one physical register as FSTENV/FSAVE report it (SDM Vol. 1
  * 8.1.7): 00 valid, 01 zero, 10 special (NaN, infinity, denormal,
@@ -114,12 +63,6 @@ uint16_t fpu_full_tags(const CpuState *cpu)
 
 /* ---- exceptions ------------------------------------------------------------------ */
 
-FpCtx fpu_ctx(const CpuState *cpu)
-{
-    FpCtx c = { cpu->fpu.fcw, 0, false };
-    return c;
-}
-
 /* ES and B follow the unmasked exception flags; FERR# drops with them. */
 void fpu_update_es(CpuState *cpu)
 {
@@ -134,13 +77,6 @@ void fpu_update_es(CpuState *cpu)
         if (cpu->ferr)
             cpu->ferr(cpu->ferr_opaque, false);
     }
-}
-
-void fpu_finish(CpuState *cpu, const FpCtx *c, uint16_t cc_mask, uint16_t cc)
-{
-    FpuState *f = &cpu->fpu;
-    f->fsw = (uint16_t)((f->fsw & ~cc_mask) | (cc & cc_mask) | (c->exc & (FP_EXC | FP_SF)));
-    fpu_update_es(cpu);
 }
 
 /*
@@ -365,9 +301,24 @@ void op_wait(CpuState *cpu, const Insn *in)
 
 /* ---- memory operands ------------------------------------------------------------- */
 
-void fpu_read_mem(CpuState *cpu, int seg, uint32_t off, uint8_t *buf, unsigned len)
+/*
+ * An operand inside one page whose soft-TLB entry is valid for the access
+ * (the hit test of lin_read/lin_write in cpu/internal.h) cannot fault part
+ * way: it is copied straight from or to the host page, as lin_read and
+ * lin_write do on a hit (a write then marks the page like lin_write).
+ */
+static const TlbEntry *tlb_hit(const CpuState *cpu, uint32_t lin, unsigned len, bool write)
 {
-    uint32_t lin = seg_lin(cpu, seg, off, len);
+    const TlbEntry *e = &cpu->in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
+    if ((write ? e->tag_write : e->tag_read) != (lin & PAGE_MASK) ||
+        (lin & (PAGE_SIZE - 1)) > PAGE_SIZE - len)
+        return NULL;
+    return e;
+}
+
+/* The operands tlb_hit() does not cover, one lin_read/lin_write at a time. */
+static void read_pieces(CpuState *cpu, uint32_t lin, uint8_t *buf, unsigned len)
+{
     unsigned i = 0;
     for (; i + 4 <= len; i += 4) {
         uint32_t v = lin_read(cpu, lin + i, 4);
@@ -378,9 +329,8 @@ void fpu_read_mem(CpuState *cpu, int seg, uint32_t off, uint8_t *buf, unsigned l
         buf[i] = (uint8_t)lin_read(cpu, lin + i, 1);
 }
 
-void fpu_write_mem(CpuState *cpu, int seg, uint32_t off, const uint8_t *buf, unsigned len)
+static void write_pieces(CpuState *cpu, uint32_t lin, const uint8_t *buf, unsigned len)
 {
-    uint32_t lin = seg_lin_w(cpu, seg, off, len);
     /* probe both ends first: a fault must leave memory untouched */
     cpu_translate(cpu, lin, true);
     cpu_translate(cpu, lin + len - 1, true);
@@ -390,4 +340,40 @@ void fpu_write_mem(CpuState *cpu, int seg, uint32_t off, const uint8_t *buf, uns
                   (uint32_t)buf[i + 2] << 16 | (uint32_t)buf[i + 3] << 24, 4);
     for (; i < len; i++)
         lin_write(cpu, lin + i, buf[i], 1);
+}
+
+void fpu_read_mem(CpuState *cpu, int seg, uint32_t off, uint8_t *buf, unsigned len)
+{
+    uint32_t lin = seg_lin(cpu, seg, off, len);
+    const TlbEntry *e = tlb_hit(cpu, lin, len, false);
+    if (!e) {
+        read_pieces(cpu, lin, buf, len);
+        return;
+    }
+    const uint8_t *host = (const uint8_t *)((uintptr_t)lin + e->addend);
+    /* constant sizes for the common operands: no library call */
+    switch (len) {
+    case 2: memcpy(buf, host, 2); break;
+    case 4: memcpy(buf, host, 4); break;
+    case 8: memcpy(buf, host, 8); break;
+    default: memcpy(buf, host, len); break;
+    }
+}
+
+void fpu_write_mem(CpuState *cpu, int seg, uint32_t off, const uint8_t *buf, unsigned len)
+{
+    uint32_t lin = seg_lin_w(cpu, seg, off, len);
+    const TlbEntry *e = tlb_hit(cpu, lin, len, true);
+    if (!e) {
+        write_pieces(cpu, lin, buf, len);
+        return;
+    }
+    /* what lin_write does on a hit, once for the whole operand */
+    uint8_t *host = (uint8_t *)((uintptr_t)lin + e->addend);
+    switch (len) {
+    case 2: memcpy(host, buf, 2); break;
+    case 4: memcpy(host, buf, 4); break;
+    case 8: memcpy(host, buf, 8); break;
+    default: memcpy(host, buf, len); break;
+    }
 }

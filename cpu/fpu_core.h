@@ -9,8 +9,12 @@
  *              leaves the decision to store/pop to the instruction layer
  *              (cpu/fpu_ops.c, cpu/fpu_ldst.c). A function that hits an
  *              unmasked IE, DE or ZE returns without a meaningful result.
+ *              cpu/fpu_arith.c and cpu/fpu_conv.c are the reference;
+ *              cpu/fpu_fast.c has cheaper equivalents for ordinary operands
+ *              that the instruction layer tries first.
  *              The second half declares the register-stack helpers of
- *              cpu/fpu.c and the semantics functions its escape map uses.
+ *              cpu/fpu.c (inline: every instruction uses several) and the
+ *              semantics functions its escape map uses.
  * Not modeled: -
  * Spec:        SDM Vol. 1 4.2-4.9 (formats, rounding, exceptions), 8.1.3-8.1.5
  *              (status, control word), 8.5 (x87 exception conditions).
@@ -164,28 +168,94 @@ Fp80 fp_atan2(FpCtx *c, Fp80 y, Fp80 x);
 bool fp_sincos(FpCtx *c, FpCtx *cc, Fp80 a, Fp80 *sin_out, Fp80 *cos_out);
 bool fp_tan(FpCtx *c, Fp80 a, Fp80 *out);
 
+/* ---- cpu/fpu_fast.c: fast paths for ordinary operands --------------------------- */
+
+/*
+ * The same operations as fp_add, fp_mul, fp_div, fp_sqrt, fp_to_f32,
+ * fp_to_f64 and fp_compare restricted to finite normal or zero operands and
+ * results that neither underflow nor overflow. False (c untouched): outside
+ * that domain, run the reference function. True: *res and c are exactly what
+ * the reference gives. fp_compare_fast returns FP_CMP_* or -1 (raises nothing).
+ * Operands are passed by address (they may be registers of FpuState); the
+ * result may not alias them.
+ */
+bool fp_add_fast(FpCtx *c, const Fp80 *a, const Fp80 *b, bool subtract, Fp80 *res);
+bool fp_mul_fast(FpCtx *c, const Fp80 *a, const Fp80 *b, Fp80 *res);
+bool fp_div_fast(FpCtx *c, const Fp80 *a, const Fp80 *b, Fp80 *res);
+bool fp_sqrt_fast(FpCtx *c, const Fp80 *a, Fp80 *res);
+bool fp_to_f32_fast(FpCtx *c, const Fp80 *a, uint32_t *out);
+bool fp_to_f64_fast(FpCtx *c, const Fp80 *a, uint64_t *out);
+int fp_compare_fast(const Fp80 *a, const Fp80 *b);
+
 /* ---- cpu/fpu.c: the instruction layer's view of CpuState ------------------------- */
 
-int fpu_top(const CpuState *cpu);
-int fpu_phys(const CpuState *cpu, int i);          /* ST(i) -> physical register */
-Fp80 *fpu_st(CpuState *cpu, int i);
-bool fpu_empty(const CpuState *cpu, int i);
-void fpu_set_tag(CpuState *cpu, int phys, bool empty);
-void fpu_write(CpuState *cpu, int i, Fp80 v);      /* ST(i) = v, tag valid */
-void fpu_push(CpuState *cpu, Fp80 v);
-void fpu_pop(CpuState *cpu);
-void fpu_incstp(CpuState *cpu);
-void fpu_decstp(CpuState *cpu);
+/* The register stack accessors are inline: every x87 instruction goes
+ * through several of them, and the translator calls the same semantics. */
+static inline int fpu_top(const CpuState *cpu) { return (cpu->fpu.fsw >> 11) & 7; }
+/* ST(i) -> physical register */
+static inline int fpu_phys(const CpuState *cpu, int i) { return (fpu_top(cpu) + i) & 7; }
+static inline Fp80 *fpu_st(CpuState *cpu, int i) { return &cpu->fpu.st[fpu_phys(cpu, i)]; }
+static inline bool fpu_empty(const CpuState *cpu, int i)
+{
+    return ((cpu->fpu.ftw >> (2 * fpu_phys(cpu, i))) & 3) == 3;
+}
+static inline void fpu_set_tag(CpuState *cpu, int phys, bool empty)
+{
+    cpu->fpu.ftw = (uint16_t)((cpu->fpu.ftw & ~(3u << (2 * phys))) |
+                              (empty ? 3u : 0u) << (2 * phys));
+}
+/* ST(i) = v, tag valid */
+static inline void fpu_write(CpuState *cpu, int i, Fp80 v)
+{
+    int p = fpu_phys(cpu, i);
+    cpu->fpu.st[p] = v;
+    fpu_set_tag(cpu, p, false);
+}
+static inline void fpu_decstp(CpuState *cpu)
+{
+    cpu->fpu.fsw = (uint16_t)((cpu->fpu.fsw & ~0x3800u) | ((cpu->fpu.fsw + 0x3800u) & 0x3800u));
+}
+static inline void fpu_incstp(CpuState *cpu)
+{
+    cpu->fpu.fsw = (uint16_t)((cpu->fpu.fsw & ~0x3800u) | ((cpu->fpu.fsw + 0x0800u) & 0x3800u));
+}
+static inline void fpu_push(CpuState *cpu, Fp80 v)
+{
+    fpu_decstp(cpu);
+    fpu_write(cpu, 0, v);
+}
+static inline void fpu_pop(CpuState *cpu)
+{
+    fpu_set_tag(cpu, fpu_top(cpu), true);
+    fpu_incstp(cpu);
+}
+static inline FpCtx fpu_ctx(const CpuState *cpu)
+{
+    FpCtx c = { cpu->fpu.fcw, 0, false };
+    return c;
+}
 unsigned fpu_tag_of(const CpuState *cpu, int phys);
 uint16_t fpu_full_tags(const CpuState *cpu);
-FpCtx fpu_ctx(const CpuState *cpu);
+/* ES and B follow the unmasked exception flags; FERR# drops with them. */
 void fpu_update_es(CpuState *cpu);
 /* Merge c's exceptions into FSW, set the condition codes 'cc' under 'cc_mask'. */
-void fpu_finish(CpuState *cpu, const FpCtx *c, uint16_t cc_mask, uint16_t cc);
+static inline void fpu_finish(CpuState *cpu, const FpCtx *c, uint16_t cc_mask, uint16_t cc)
+{
+    FpuState *f = &cpu->fpu;
+    f->fsw = (uint16_t)((f->fsw & ~cc_mask) | (cc & cc_mask) | (c->exc & (FP_EXC | FP_SF)));
+    /* nothing unmasked pending, ES/B clear, FERR# low: fpu_update_es would not change a thing */
+    if ((f->fsw & (FP_ES | FP_B)) || (f->fsw & ~f->fcw & FP_EXC) || f->ferr)
+        fpu_update_es(cpu);
+}
 void fpu_init(CpuState *cpu);                      /* FNINIT */
 const char *fpu_mnemonic(const Insn *in);          /* D8-DF: the x87 mnemonic, for traces */
 /* EM -> #UD, TS -> #NM, pending x87 exception; false: retry later (FERR#). */
 bool fpu_mmx_prologue(CpuState *cpu);
+/* The offset of a data instruction's memory operand: op_esc records it in
+ * FDP (SDM Vol. 1 8.1.8) before calling the semantics, which need not work
+ * out the effective address again. Control instructions (FLDCW, FNSTENV ...)
+ * leave FDP alone and use insn_ea(). */
+static inline uint32_t fpu_data_off(const CpuState *cpu) { return cpu->fpu.fdp; }
 /* Memory operands of any length, checked whole before any byte is written. */
 void fpu_read_mem(CpuState *cpu, int seg, uint32_t off, uint8_t *buf, unsigned len);
 void fpu_write_mem(CpuState *cpu, int seg, uint32_t off, const uint8_t *buf, unsigned len);

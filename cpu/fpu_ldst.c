@@ -6,7 +6,8 @@
  * Models:      loads push with a stack-overflow check (IE+SF, C1=1; masked:
  *              the indefinite is pushed); FLD m32/m64 raise IE for SNaN and
  *              DE for denormals, FLD m80 and FLD ST(i) copy bits unchanged.
- *              Stores round to the destination (cpu/fpu_conv.c), write memory
+ *              Stores round to the destination (cpu/fpu_fast.c for normal
+ *              and zero values in range, else cpu/fpu_conv.c), write memory
  *              before any FPU state changes (a fault leaves the FPU intact)
  *              and pop afterwards; an empty ST(0) stores the indefinite of the
  *              destination format when IE is masked. Constants are held with
@@ -22,28 +23,29 @@
 #include "cpu/internal.h"
 #include "cpu/ops.h"
 
+/* Little-endian operand bytes (len <= 8); the host's byte order is the
+ * guest's, as in lin_read. */
 static void store_le(uint8_t *b, uint64_t v, unsigned len)
 {
-    for (unsigned i = 0; i < len; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
+    memcpy(b, &v, len);
 }
 
 static uint64_t load_le(const uint8_t *b, unsigned len)
 {
     uint64_t v = 0;
-    for (unsigned i = len; i-- > 0;)
-        v = v << 8 | b[i];
+    memcpy(&v, b, len);
     return v;
 }
 
+/* The memory operand of a data instruction (FLD, FST, FILD ...). */
 static void read_m(CpuState *cpu, const Insn *in, uint8_t *b, unsigned len)
 {
-    fpu_read_mem(cpu, in->seg, insn_ea(cpu, in), b, len);
+    fpu_read_mem(cpu, in->seg, fpu_data_off(cpu), b, len);
 }
 
 static void write_m(CpuState *cpu, const Insn *in, const uint8_t *b, unsigned len)
 {
-    fpu_write_mem(cpu, in->seg, insn_ea(cpu, in), b, len);
+    fpu_write_mem(cpu, in->seg, fpu_data_off(cpu), b, len);
 }
 
 /* ---- loads ------------------------------------------------------------------------- */
@@ -195,11 +197,11 @@ static void fst_real(CpuState *cpu, const Insn *in, unsigned len, bool pop)
         Fp80 a = *fpu_st(cpu, 0);
         if (len == 4) {
             uint32_t v = 0;
-            ok = fp_to_f32(&c, a, &v);
+            ok = fp_to_f32_fast(&c, &a, &v) || fp_to_f32(&c, a, &v);
             store_le(b, v, 4);
         } else if (len == 8) {
             uint64_t v = 0;
-            ok = fp_to_f64(&c, a, &v);
+            ok = fp_to_f64_fast(&c, &a, &v) || fp_to_f64(&c, a, &v);
             store_le(b, v, 8);
         } else {
             store_le(b, a.sig, 8);
@@ -285,7 +287,7 @@ void op_fstp1_STi(CpuState *cpu, const Insn *in)
 void op_fldcw_Mw(CpuState *cpu, const Insn *in)
 {
     uint8_t b[2];
-    read_m(cpu, in, b, 2);
+    fpu_read_mem(cpu, in->seg, insn_ea(cpu, in), b, 2);
     cpu->fpu.fcw = (uint16_t)((load_le(b, 2) & 0x1f3f) | 0x0040);
     fpu_update_es(cpu);
 }
@@ -294,14 +296,14 @@ void op_fnstcw_Mw(CpuState *cpu, const Insn *in)
 {
     uint8_t b[2];
     store_le(b, cpu->fpu.fcw, 2);
-    write_m(cpu, in, b, 2);
+    fpu_write_mem(cpu, in->seg, insn_ea(cpu, in), b, 2);
 }
 
 void op_fnstsw_Mw(CpuState *cpu, const Insn *in)
 {
     uint8_t b[2];
     store_le(b, cpu->fpu.fsw, 2);
-    write_m(cpu, in, b, 2);
+    fpu_write_mem(cpu, in->seg, insn_ea(cpu, in), b, 2);
 }
 
 void op_fnstsw_AX(CpuState *cpu, const Insn *in)

@@ -5,8 +5,10 @@
  * Models:      each instruction checks its stack operands (an empty register
  *              is a stack underflow: IE+SF, C1=0; a full ST(7) on a push is an
  *              overflow: IE+SF, C1=1; masked, the destination receives the
- *              real indefinite), runs the arithmetic core (cpu/fpu_arith.c,
- *              cpu/fpu_trans.c) and commits: with an unmasked IE, DE or ZE
+ *              real indefinite), runs the arithmetic core (the fast paths
+ *              of cpu/fpu_fast.c for + - * / sqrt and compares of ordinary
+ *              operands, else cpu/fpu_arith.c, cpu/fpu_trans.c) and
+ *              commits: with an unmasked IE, DE or ZE
  *              nothing is stored and nothing popped; otherwise the result is
  *              written, the stack popped, flags merged, C1 = rounded up. FCOM
  *              family condition codes, FCOMI/FUCOMI EFLAGS (ZF PF CF, OF SF AF
@@ -22,15 +24,29 @@
 
 typedef Fp80 BinFn(FpCtx *c, Fp80 a, Fp80 b);
 
-static Fp80 f_add(FpCtx *c, Fp80 a, Fp80 b) { return fp_add(c, a, b, false); }
-static Fp80 f_sub(FpCtx *c, Fp80 a, Fp80 b) { return fp_add(c, a, b, true); }
-static Fp80 f_subr(FpCtx *c, Fp80 a, Fp80 b) { return fp_add(c, b, a, true); }
-static Fp80 f_mul(FpCtx *c, Fp80 a, Fp80 b) { return fp_mul(c, a, b); }
-static Fp80 f_div(FpCtx *c, Fp80 a, Fp80 b) { return fp_div(c, a, b); }
-static Fp80 f_divr(FpCtx *c, Fp80 a, Fp80 b) { return fp_div(c, b, a); }
+/* The operation of D8/DA/DC/DE by ModRM.reg (2, 3: the compares). */
+enum { A_ADD, A_MUL, A_SUB = 4, A_SUBR, A_DIV, A_DIVR };
 
-/* ModRM.reg of D8/DA/DC/DE selects the operation. */
-static BinFn *const arith_fn[8] = { f_add, f_mul, NULL, NULL, f_sub, f_subr, f_div, f_divr };
+/* a op b: the fast path (cpu/fpu_fast.c) answers for ordinary operands,
+ * the reference core (cpu/fpu_arith.c) for everything else. */
+static Fp80 arith(FpCtx *c, int op, const Fp80 *a, const Fp80 *b)
+{
+    Fp80 r;
+    switch (op) {
+    case A_ADD:
+        return fp_add_fast(c, a, b, false, &r) ? r : fp_add(c, *a, *b, false);
+    case A_MUL:
+        return fp_mul_fast(c, a, b, &r) ? r : fp_mul(c, *a, *b);
+    case A_SUB:
+        return fp_add_fast(c, a, b, true, &r) ? r : fp_add(c, *a, *b, true);
+    case A_SUBR:
+        return fp_add_fast(c, b, a, true, &r) ? r : fp_add(c, *b, *a, true);
+    case A_DIV:
+        return fp_div_fast(c, a, b, &r) ? r : fp_div(c, *a, *b);
+    default:
+        return fp_div_fast(c, b, a, &r) ? r : fp_div(c, *b, *a);
+    }
+}
 
 void fpu_stack_underflow(FpCtx *c)
 {
@@ -49,23 +65,40 @@ static void finish_c1(CpuState *cpu, const FpCtx *c)
     fpu_finish(cpu, c, FP_C1, c->up ? FP_C1 : 0);
 }
 
-/* ST(dst) = ST(dst) op ST(src), then pop if asked. */
-static void arith_st(CpuState *cpu, BinFn *fn, int dst, int src, bool pop)
+static bool phys_empty(const CpuState *cpu, int p)
 {
-    FpCtx c = fpu_ctx(cpu);
-    Fp80 r;
-    if (fpu_empty(cpu, dst) || fpu_empty(cpu, src)) {
-        fpu_stack_underflow(&c);
-        r = fp_indefinite();
-    } else {
-        r = fn(&c, *fpu_st(cpu, dst), *fpu_st(cpu, src));
-    }
-    if (!fp_faulted(&c)) {
-        fpu_write(cpu, dst, r);
+    return ((cpu->fpu.ftw >> (2 * p)) & 3) == 3;
+}
+
+/* The result r of an operation on physical register p: stored (and the
+ * stack popped) unless an unmasked IE, DE or ZE stopped it; flags and C1. */
+static void commit(CpuState *cpu, const FpCtx *c, int p, Fp80 r, bool pop)
+{
+    if (!fp_faulted(c)) {
+        cpu->fpu.st[p] = r;
+        fpu_set_tag(cpu, p, false);
         if (pop)
             fpu_pop(cpu);
     }
-    finish_c1(cpu, &c);
+    finish_c1(cpu, c);
+}
+
+/* ST(dst) = ST(dst) op ST(src), then pop if asked: 'fn' when given (FSCALE,
+ * FYL2X ...), else the D8-DE operation 'op'. */
+static void arith_st(CpuState *cpu, int op, BinFn *fn, int dst, int src, bool pop)
+{
+    int pd = fpu_phys(cpu, dst), ps = fpu_phys(cpu, src);
+    FpCtx c = fpu_ctx(cpu);
+    Fp80 r;
+    if (phys_empty(cpu, pd) || phys_empty(cpu, ps)) {
+        fpu_stack_underflow(&c);
+        r = fp_indefinite();
+    } else if (fn) {
+        r = fn(&c, cpu->fpu.st[pd], cpu->fpu.st[ps]);
+    } else {
+        r = arith(&c, op, &cpu->fpu.st[pd], &cpu->fpu.st[ps]);
+    }
+    commit(cpu, &c, pd, r, pop);
 }
 
 /* Memory operand kinds of the D8/DA/DC/DE arithmetic and compares. */
@@ -75,10 +108,9 @@ static Fp80 read_operand(CpuState *cpu, const Insn *in, int kind, uint64_t *raw)
 {
     static const unsigned len[4] = { 4, 4, 8, 2 };
     uint8_t b[8] = { 0 };
-    fpu_read_mem(cpu, in->seg, insn_ea(cpu, in), b, len[kind]);
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | b[i];
+    fpu_read_mem(cpu, in->seg, fpu_data_off(cpu), b, len[kind]);
+    uint64_t v;
+    memcpy(&v, b, 8);                        /* little-endian, like the host (lin_read) */
     *raw = v;
     switch (kind) {
     case M_I32:
@@ -102,7 +134,10 @@ static Fp80 convert_operand(FpCtx *c, int kind, uint64_t raw, Fp80 ival, Fp80 st
     if (kind != M_F32 && kind != M_F64)
         return ival;
     FpCtx conv = *c;
+    conv.exc = 0;
     Fp80 m = kind == M_F32 ? fp_from_f32(&conv, (uint32_t)raw, false) : fp_from_f64(&conv, raw, false);
+    if (!conv.exc)
+        return m;                            /* the common case: nothing to order */
     int k0 = fp_class(st0);
     bool first = k0 == FPC_QNAN || k0 == FPC_SNAN || k0 == FPC_UNSUPPORTED ||
                  (zero_divides && k0 == FPC_ZERO);
@@ -115,19 +150,18 @@ static void arith_mem(CpuState *cpu, const Insn *in, int kind)
 {
     uint64_t raw;
     Fp80 ival = read_operand(cpu, in, kind, &raw);
+    int p0 = fpu_phys(cpu, 0);
     FpCtx c = fpu_ctx(cpu);
     Fp80 r = fp_indefinite();
-    if (fpu_empty(cpu, 0)) {
+    if (phys_empty(cpu, p0)) {
         fpu_stack_underflow(&c);
     } else {
-        Fp80 st0 = *fpu_st(cpu, 0);
-        Fp80 m = convert_operand(&c, kind, raw, ival, st0, in->reg == 7);
+        Fp80 st0 = cpu->fpu.st[p0];
+        Fp80 m = convert_operand(&c, kind, raw, ival, st0, in->reg == A_DIVR);
         if (!fp_faulted(&c))
-            r = arith_fn[in->reg](&c, st0, m);
+            r = arith(&c, in->reg, &st0, &m);
     }
-    if (!fp_faulted(&c))
-        fpu_write(cpu, 0, r);
-    finish_c1(cpu, &c);
+    commit(cpu, &c, p0, r, false);
 }
 
 void op_fadd_m32(CpuState *cpu, const Insn *in) { arith_mem(cpu, in, M_F32); }
@@ -155,24 +189,24 @@ void op_fisubr_m16(CpuState *cpu, const Insn *in) { arith_mem(cpu, in, M_I16); }
 void op_fidiv_m16(CpuState *cpu, const Insn *in) { arith_mem(cpu, in, M_I16); }
 void op_fidivr_m16(CpuState *cpu, const Insn *in) { arith_mem(cpu, in, M_I16); }
 
-void op_fadd_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, f_add, 0, in->rm, false); }
-void op_fmul_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, f_mul, 0, in->rm, false); }
-void op_fsub_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, f_sub, 0, in->rm, false); }
-void op_fsubr_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, f_subr, 0, in->rm, false); }
-void op_fdiv_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, f_div, 0, in->rm, false); }
-void op_fdivr_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, f_divr, 0, in->rm, false); }
-void op_fadd_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_add, in->rm, 0, false); }
-void op_fmul_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_mul, in->rm, 0, false); }
-void op_fsub_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_sub, in->rm, 0, false); }
-void op_fsubr_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_subr, in->rm, 0, false); }
-void op_fdiv_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_div, in->rm, 0, false); }
-void op_fdivr_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_divr, in->rm, 0, false); }
-void op_faddp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_add, in->rm, 0, true); }
-void op_fmulp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_mul, in->rm, 0, true); }
-void op_fsubp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_sub, in->rm, 0, true); }
-void op_fsubrp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_subr, in->rm, 0, true); }
-void op_fdivp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_div, in->rm, 0, true); }
-void op_fdivrp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, f_divr, in->rm, 0, true); }
+void op_fadd_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, A_ADD, NULL, 0, in->rm, false); }
+void op_fmul_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, A_MUL, NULL, 0, in->rm, false); }
+void op_fsub_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, A_SUB, NULL, 0, in->rm, false); }
+void op_fsubr_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, A_SUBR, NULL, 0, in->rm, false); }
+void op_fdiv_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, A_DIV, NULL, 0, in->rm, false); }
+void op_fdivr_ST0_STi(CpuState *cpu, const Insn *in) { arith_st(cpu, A_DIVR, NULL, 0, in->rm, false); }
+void op_fadd_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_ADD, NULL, in->rm, 0, false); }
+void op_fmul_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_MUL, NULL, in->rm, 0, false); }
+void op_fsub_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_SUB, NULL, in->rm, 0, false); }
+void op_fsubr_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_SUBR, NULL, in->rm, 0, false); }
+void op_fdiv_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_DIV, NULL, in->rm, 0, false); }
+void op_fdivr_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_DIVR, NULL, in->rm, 0, false); }
+void op_faddp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_ADD, NULL, in->rm, 0, true); }
+void op_fmulp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_MUL, NULL, in->rm, 0, true); }
+void op_fsubp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_SUB, NULL, in->rm, 0, true); }
+void op_fsubrp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_SUBR, NULL, in->rm, 0, true); }
+void op_fdivp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_DIV, NULL, in->rm, 0, true); }
+void op_fdivrp_STi_ST0(CpuState *cpu, const Insn *in) { arith_st(cpu, A_DIVR, NULL, in->rm, 0, true); }
 
 /* ---- one-operand arithmetic on ST(0) ------------------------------------------------- */
 
@@ -193,7 +227,13 @@ static void unary(CpuState *cpu, UnFn *fn)
     finish_c1(cpu, &c);
 }
 
-void op_fsqrt(CpuState *cpu, const Insn *in) { unary(cpu, fp_sqrt); }
+static Fp80 f_sqrt(FpCtx *c, Fp80 a)
+{
+    Fp80 r;
+    return fp_sqrt_fast(c, &a, &r) ? r : fp_sqrt(c, a);
+}
+
+void op_fsqrt(CpuState *cpu, const Insn *in) { unary(cpu, f_sqrt); }
 void op_frndint(CpuState *cpu, const Insn *in) { unary(cpu, fp_rndint); }
 void op_f2xm1(CpuState *cpu, const Insn *in) { unary(cpu, fp_f2xm1); }
 
@@ -202,15 +242,15 @@ static Fp80 f_abs(FpCtx *c, Fp80 a) { return fp_abs(a); }
 void op_fchs(CpuState *cpu, const Insn *in) { unary(cpu, f_chs); }
 void op_fabs(CpuState *cpu, const Insn *in) { unary(cpu, f_abs); }
 
-void op_fscale(CpuState *cpu, const Insn *in) { arith_st(cpu, fp_scale, 0, 1, false); }
+void op_fscale(CpuState *cpu, const Insn *in) { arith_st(cpu, 0, fp_scale, 0, 1, false); }
 
 /* FYL2X, FYL2XP1, FPATAN: ST(1) = f(ST(0), ST(1)), pop. */
 static Fp80 f_yl2x(FpCtx *c, Fp80 y, Fp80 x) { return fp_yl2x(c, x, y); }
 static Fp80 f_yl2xp1(FpCtx *c, Fp80 y, Fp80 x) { return fp_yl2xp1(c, x, y); }
 static Fp80 f_atan(FpCtx *c, Fp80 y, Fp80 x) { return fp_atan2(c, y, x); }
-void op_fyl2x(CpuState *cpu, const Insn *in) { arith_st(cpu, f_yl2x, 1, 0, true); }
-void op_fyl2xp1(CpuState *cpu, const Insn *in) { arith_st(cpu, f_yl2xp1, 1, 0, true); }
-void op_fpatan(CpuState *cpu, const Insn *in) { arith_st(cpu, f_atan, 1, 0, true); }
+void op_fyl2x(CpuState *cpu, const Insn *in) { arith_st(cpu, 0, f_yl2x, 1, 0, true); }
+void op_fyl2xp1(CpuState *cpu, const Insn *in) { arith_st(cpu, 0, f_yl2xp1, 1, 0, true); }
+void op_fpatan(CpuState *cpu, const Insn *in) { arith_st(cpu, 0, f_atan, 1, 0, true); }
 
 static void prem(CpuState *cpu, bool ieee)
 {
@@ -303,10 +343,12 @@ enum { CMP_CC, CMP_EFLAGS };
 static void compare(CpuState *cpu, FpCtx *c, bool b_empty, Fp80 b, bool quiet, int pops, int mode)
 {
     unsigned r = FP_CMP_UN;
-    if (fpu_empty(cpu, 0) || b_empty)
+    if (fpu_empty(cpu, 0) || b_empty) {
         fpu_stack_underflow(c);
-    else
-        r = fp_compare(c, *fpu_st(cpu, 0), b, quiet);
+    } else {
+        int fast = fp_compare_fast(fpu_st(cpu, 0), &b);
+        r = fast >= 0 ? (unsigned)fast : fp_compare(c, *fpu_st(cpu, 0), b, quiet);
+    }
     bool faulted = fp_faulted(c);
     if (mode == CMP_EFLAGS) {
         /* SDM Vol. 2 FCOMI: ZF PF CF from the compare, OF SF AF cleared;

@@ -36,7 +36,7 @@ enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
 #define FLAGS_ARITH (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF)
 
 /* Software TLB: direct mapped, one entry per linear page. */
-#define TLB_ENTRIES 256
+#define TLB_ENTRIES 1024
 enum { TLB_INVALID_TAG = 1 };      /* low bit set: never equals a page address */
 
 typedef struct TlbEntry {
@@ -50,6 +50,23 @@ enum { TLBF_GLOBAL = 1u << 0, TLBF_LARGE = 1u << 1 };
 
 /* Maximum iterations of a REP string instruction per execution (see ops_string.c). */
 #define REP_CHUNK 1024
+
+/* Lockstep's record of guest memory writes (cpu/tlb.c fills it while set):
+ * a RAM page is copied when it gets a write tag (later writes to it are
+ * fast, inline ones included), other writes leave their old bytes. */
+typedef struct WriteLogEntry {
+    uint32_t phys;
+    uint32_t old;
+    uint8_t size;
+} WriteLogEntry;
+typedef struct WriteLog {
+    WriteLogEntry *e;        /* writes that took the slow path */
+    uint32_t n, cap;
+    uint32_t *page;          /* RAM pages given a write tag: content before */
+    uint8_t *page_old;       /* npages x PAGE_SIZE */
+    uint32_t npages, page_cap;
+    bool io;                 /* a write reached MMIO: not replayable */
+} WriteLog;
 
 typedef struct CpuInternal {
     jmp_buf unwind;          /* cpu_raise() longjmps here (set in cpu_exec) */
@@ -84,6 +101,17 @@ typedef struct CpuInternal {
      * check (null, unreadable/unwritable, expand-down) */
     int64_t seg_rmax[SEG_COUNT];
     int64_t seg_wmax[SEG_COUNT];
+    uint8_t seg_flat;        /* bit n: segment n has base 0 and reads/writes reach 4 GiB */
+
+    /* the translator (translator/): told of TLB flushes (one linear page,
+     * or all) so it can drop its linear-address jump cache; code_map marks pages holding translated
+     * code (memory/bus.h), whose writes must not be cached in the TLB */
+    void (*tlb_flush_hook)(void *opaque, uint32_t lin, bool all);
+    void *tlb_flush_opaque;
+    const uint8_t *code_map;
+    volatile uint8_t attention;
+    bool probing;            /* decode_probe: a fault only ends the probe */
+    WriteLog *wlog;          /* lockstep: log writes (no write tags cached) */   /* INTR raised, NMI or exit request: run loops look */
 
     /* event delivery (cpu/except.c) */
     int deliver_class;       /* class of the event being delivered, or -1 */
@@ -113,6 +141,20 @@ void cpu_deliver(CpuState *cpu, int vector, int error_code, bool soft);
 
 /* After the unwind: #DF/shutdown rules, then delivery. False: shutdown. */
 bool except_unwound(CpuState *cpu);
+
+/* ---- the run loop's pieces, shared with the translator (cpu/exec.c) ------ */
+
+void cpu_exec_one(CpuState *cpu);          /* one instruction, with its #DB traps */
+bool cpu_take_interrupt(CpuState *cpu);    /* deliver a pending NMI/INTR if allowed */
+/* cpu_raise() longjmped to in->unwind: restore EIP/ESP of the faulting
+ * instruction and deliver the exception. False: shutdown (triple fault). */
+bool cpu_unwound(CpuState *cpu);
+void cpu_tlb_code_protect(CpuState *cpu, uint32_t phys_page);
+/* Start (log != NULL) or stop logging writes; starting drops write tags. */
+void cpu_write_log(CpuState *cpu, WriteLog *log);
+/* Decode the instruction at CS:eip without raising: false if decoding it
+ * would fault (the translator's look-ahead; cpu/decode.c). */
+bool decode_probe(CpuState *cpu, uint32_t eip, Insn *out);
 
 /* ---- lazy flags (cpu/flags.c) ------------------------------------------- */
 
@@ -196,7 +238,6 @@ static inline bool prot_mode(const CpuState *cpu)
 uint32_t cpu_translate(CpuState *cpu, uint32_t lin, bool write);  /* lin -> phys */
 uint32_t lin_read_slow(CpuState *cpu, uint32_t lin, unsigned size);
 void lin_write_slow(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size);
-void lin_write_mark(CpuState *cpu, const TlbEntry *e);
 
 static inline uint32_t lin_read(CpuState *cpu, uint32_t lin, unsigned size)
 {
@@ -230,7 +271,6 @@ static inline void lin_write(CpuState *cpu, uint32_t lin, uint32_t val, unsigned
         } else {
             memcpy(host, &val, 4);
         }
-        lin_write_mark(cpu, e);
         return;
     }
     lin_write_slow(cpu, lin, val, size);

@@ -54,6 +54,10 @@ void seg_update(CpuState *cpu, int seg)
     }
     in->seg_rmax[seg] = r;
     in->seg_wmax[seg] = w;
+    if (s->base == 0 && r == 0xffffffff && w == 0xffffffff)
+        in->seg_flat |= (uint8_t)(1u << seg);
+    else
+        in->seg_flat &= (uint8_t)~(1u << seg);
 }
 
 void seg_update_all(CpuState *cpu)

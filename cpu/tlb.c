@@ -19,8 +19,11 @@
  * Spec:        SDM Vol. 3A 4.10 (caching translation information), 4.10.4
  *              (invalidation), 4.6 (access rights).
  *
- * Dirty tracking: a write through a cached host pointer still marks the page
- * dirty (lin_write_mark) so VGA redraw and code invalidation see it.
+ * Dirty tracking: a page is marked dirty when a write tag for it is cached
+ * (mem_host_ptr with write set); a dirty client that clears its bit and
+ * needs to see later writes must flush the TLB. Pages holding translated
+ * code never get a write tag: their writes go through mem_write, which tells
+ * the translator (memory/bus.h, code protection).
  */
 #include "cpu/sys.h"
 
@@ -53,6 +56,12 @@ static void tlb_invalidate(TlbEntry *e)
     e->flags = 0;
 }
 
+static void flush_hook(CpuState *cpu, uint32_t lin, bool all)
+{
+    if (cpu->in->tlb_flush_hook)
+        cpu->in->tlb_flush_hook(cpu->in->tlb_flush_opaque, lin, all);
+}
+
 void cpu_tlb_flush(CpuState *cpu)
 {
     for (int s = 0; s < 2; s++)
@@ -60,6 +69,17 @@ void cpu_tlb_flush(CpuState *cpu)
             tlb_invalidate(&cpu->in->tlb_set[s][i]);
     cpu->in->tlb_large = false;
     STAT(tlb_flushes);
+    flush_hook(cpu, 0, true);
+}
+
+void cpu_tlb_code_protect(CpuState *cpu, uint32_t phys_page)
+{
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < TLB_ENTRIES; i++) {
+            TlbEntry *e = &cpu->in->tlb_set[s][i];
+            if (e->phys_page == phys_page)
+                e->tag_write = TLB_INVALID_TAG;
+        }
 }
 
 void tlb_flush_nonglobal(CpuState *cpu)
@@ -73,6 +93,7 @@ void tlb_flush_nonglobal(CpuState *cpu)
             if (!(cpu->in->tlb_set[s][i].flags & TLBF_GLOBAL))
                 tlb_invalidate(&cpu->in->tlb_set[s][i]);
     STAT(tlb_flushes);
+    flush_hook(cpu, 0, true);
 }
 
 void tlb_flush_page(CpuState *cpu, uint32_t lin)
@@ -87,6 +108,7 @@ void tlb_flush_page(CpuState *cpu, uint32_t lin)
         if (e->tag_read == page || e->tag_write == page)
             tlb_invalidate(e);
     }
+    flush_hook(cpu, page, false);
 }
 
 void cpu_tlb_init(CpuState *cpu)
@@ -106,6 +128,39 @@ void cpu_state_loaded(CpuState *cpu)
     cpu_set_cpl(cpu, cpu->cpl);
     cpu_tlb_flush(cpu);
     debug_regs_changed(cpu);
+}
+
+static void write_log_page(WriteLog *log, uint32_t ppage, const uint8_t *host)
+{
+    if (log->npages == log->page_cap) {
+        log->page_cap = log->page_cap ? log->page_cap * 2 : 16;
+        log->page = realloc(log->page, log->page_cap * sizeof *log->page);
+        log->page_old = realloc(log->page_old, (size_t)log->page_cap * PAGE_SIZE);
+        if (!log->page || !log->page_old)
+            emu_fatal(2, "lockstep", "out of memory");
+    }
+    log->page[log->npages] = ppage;
+    memcpy(log->page_old + (size_t)log->npages * PAGE_SIZE, host, PAGE_SIZE);
+    log->npages++;
+}
+
+static void write_log_add(CpuState *cpu, uint32_t phys, unsigned size)
+{
+    WriteLog *log = cpu->in->wlog;
+    if (!mem_host_ptr(cpu->mem, phys, false)) {
+        log->io = true;
+        return;
+    }
+    if (log->n == log->cap) {
+        log->cap = log->cap ? log->cap * 2 : 256;
+        log->e = realloc(log->e, log->cap * sizeof *log->e);
+        if (!log->e)
+            emu_fatal(2, "lockstep", "out of memory");
+    }
+    WriteLogEntry *e = &log->e[log->n++];
+    e->phys = phys;
+    e->size = (uint8_t)size;
+    e->old = mem_read(cpu->mem, phys, size);
 }
 
 /*
@@ -130,9 +185,13 @@ static bool tlb_fill(CpuState *cpu, uint32_t lin, bool write, uint32_t *phys)
     STAT(tlb_misses);
     if (in->dr_data && debug_page_watched(cpu, page))
         return false;
+    if (write && in->code_map && mem_code_page(in->code_map, ppage & mem_a20_mask(cpu->mem)))
+        return false;            /* translated code lives here: mem_write tells the translator */
     uint8_t *host = mem_host_ptr(cpu->mem, ppage, write);
     if (!host)
         return false;
+    if (write && in->wlog)
+        write_log_page(in->wlog, ppage & mem_a20_mask(cpu->mem), host);
     if (flags & TLBF_LARGE)
         in->tlb_large = true;
     TlbEntry *e = &in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
@@ -184,13 +243,18 @@ void lin_write_slow(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size)
         lin_write(cpu, lin, val, size);
         return;
     }
+    if (cpu->in->wlog)
+        write_log_add(cpu, phys, size);
     mem_write(cpu->mem, phys, val, size);
 }
 
-void lin_write_mark(CpuState *cpu, const TlbEntry *e)
+void cpu_write_log(CpuState *cpu, WriteLog *log)
 {
-    /* HACK: bus.h has no cheap "dirty byte" accessor; one call per write. */
-    mem_dirty_set(cpu->mem, e->phys_page, 1);
+    cpu->in->wlog = log;
+    if (log)
+        for (int s = 0; s < 2; s++)
+            for (int i = 0; i < TLB_ENTRIES; i++)
+                cpu->in->tlb_set[s][i].tag_write = TLB_INVALID_TAG;
 }
 
 /* ---- accesses with another privilege than the CPL's -------------------------- */

@@ -25,6 +25,9 @@ struct AddrSpace {
     IoRegion **ports;     /* ADDR_SPACE_IO */
     MemPage *pages;       /* ADDR_SPACE_MEM */
     uint8_t *dirty;       /* one byte per page */
+    uint8_t *code;        /* one byte per page: translated code lives here */
+    CodeWriteFn *code_fn;
+    void *code_opaque;
     uint32_t a20_mask;
     void (*a20_listener)(void *);
     void *a20_opaque;
@@ -40,6 +43,7 @@ AddrSpace *addr_space_new(int kind)
     } else {
         as->pages = xzalloc((size_t)MEM_PAGES * sizeof *as->pages);
         as->dirty = xzalloc(MEM_PAGES);
+        as->code = xzalloc(MEM_PAGES);
     }
     return as;
 }
@@ -51,6 +55,7 @@ void addr_space_free(AddrSpace *as)
     free(as->ports);
     free(as->pages);
     free(as->dirty);
+    free(as->code);
     free(as);
 }
 
@@ -183,13 +188,39 @@ const char *io_region_name(AddrSpace *as, uint32_t where)
 
 /* ---- memory ----------------------------------------------------------------- */
 
+/* A write to [phys, phys+len) (after A20) is about to happen: tell the
+ * translator if translated code may live there. */
+static inline void code_write(AddrSpace *as, uint32_t phys, uint32_t len)
+{
+    if (as->code[phys >> PAGE_SHIFT] && as->code_fn)
+        as->code_fn(as->code_opaque, phys, len);
+}
+
+void mem_set_code_listener(AddrSpace *as, CodeWriteFn *fn, void *opaque)
+{
+    as->code_fn = fn;
+    as->code_opaque = opaque;
+}
+
+void mem_code_protect(AddrSpace *as, uint32_t phys, bool on)
+{
+    as->code[(phys & as->a20_mask) >> PAGE_SHIFT] = on;
+}
+
+const uint8_t *mem_code_map(AddrSpace *as)
+{
+    return as->code;
+}
+
 uint8_t *mem_host_ptr(AddrSpace *as, uint32_t phys, bool write)
 {
     phys &= as->a20_mask;
     MemPage *p = &as->pages[phys >> PAGE_SHIFT];
     if (p->kind == PAGE_RAM) {
-        if (write)
+        if (write) {
+            code_write(as, phys, PAGE_SIZE - (phys & (PAGE_SIZE - 1)));
             as->dirty[phys >> PAGE_SHIFT] = DIRTY_ALL;
+        }
         return p->host + (phys & (PAGE_SIZE - 1));
     }
     if (p->kind == PAGE_ROM && !write)
@@ -242,6 +273,7 @@ static void write_byte(AddrSpace *as, uint32_t phys, uint8_t v)
     MemPage *p = &as->pages[phys >> PAGE_SHIFT];
     switch (p->kind) {
     case PAGE_RAM:
+        code_write(as, phys, 1);
         p->host[phys & (PAGE_SIZE - 1)] = v;
         as->dirty[phys >> PAGE_SHIFT] = DIRTY_ALL;
         break;
@@ -316,12 +348,15 @@ void mem_write_buf(AddrSpace *as, uint32_t phys, const void *buf, size_t len)
         size_t chunk = PAGE_SIZE - (m & (PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
-        uint8_t *h = mem_host_ptr(as, phys, true);
-        if (h)
-            memcpy(h, b, chunk);
-        else
+        MemPage *p = &as->pages[m >> PAGE_SHIFT];
+        if (p->kind == PAGE_RAM) {
+            code_write(as, m, (uint32_t)chunk);
+            as->dirty[m >> PAGE_SHIFT] = DIRTY_ALL;
+            memcpy(p->host + (m & (PAGE_SIZE - 1)), b, chunk);
+        } else {
             for (size_t i = 0; i < chunk; i++)
                 write_byte(as, phys + (uint32_t)i, b[i]);
+        }
         b += chunk;
         phys += (uint32_t)chunk;
         len -= chunk;

@@ -96,6 +96,25 @@ void mem_dirty_set(AddrSpace *as, uint32_t phys, uint32_t len);
 /* True if any page in [phys, phys+len) is dirty for 'client'; clears it. */
 bool mem_dirty_test_clear(AddrSpace *as, uint32_t phys, uint32_t len, unsigned client);
 
+/*
+ * Translated-code protection (the translator's SMC detection). A RAM page
+ * holding translated code is marked with mem_code_protect(). Every write
+ * through this bus to a marked page - mem_write, mem_write_buf, and
+ * mem_host_ptr(write) used by DMA - first calls the code listener with the
+ * physical range about to change; the listener drops the translations that
+ * overlap it and unmarks the page when none is left. CPUs must not cache
+ * write access to a marked page (their TLBs send such writes here).
+ */
+typedef void CodeWriteFn(void *opaque, uint32_t phys, uint32_t len);
+void mem_set_code_listener(AddrSpace *as, CodeWriteFn *fn, void *opaque);
+void mem_code_protect(AddrSpace *as, uint32_t phys, bool on);
+static inline bool mem_code_page(const uint8_t *code_map, uint32_t phys)
+{
+    return code_map[phys >> PAGE_SHIFT] != 0;
+}
+/* The map itself (one byte per page, non-zero = code), for fast tests. */
+const uint8_t *mem_code_map(AddrSpace *as);
+
 /* Name of the region claiming port/phys, or NULL (for traces). */
 const char *io_region_name(AddrSpace *as, uint32_t where);
 

@@ -251,25 +251,27 @@ END_TEST
 
 START_TEST(cpu_rep_stosb_resumes_across_budget)
 {
+    /* 96 KiB of stores (DI wraps once): more than one execution's chunk,
+     * also for the bulk path (64 KiB, cpu/ops_string.c) */
     static const uint8_t code[] = {
-        0xb9, 0xb8, 0x0b,       /* mov cx,3000 */
-        0xb0, 0x5a,             /* mov al,5a */
+        0xb9, 0x00, 0xc0,       /* mov cx,c000 */
+        0xb8, 0x5a, 0x5a,       /* mov ax,5a5a */
         0x31, 0xff,             /* xor di,di */
-        0xf3, 0xaa,             /* rep stosb */
+        0xf3, 0xab,             /* rep stosw */
         0xf4,
     };
     Rig *r = rig_new(code, sizeof code);
     cpu_exec(r->cpu, 3);
     cpu_exec(r->cpu, 1);                      /* one chunk only */
     ck_assert_uint_gt(r->cpu->regs[R_ECX], 0);
-    ck_assert_uint_lt(r->cpu->regs[R_ECX], 3000);
-    ck_assert_uint_eq(r->cpu->eip, 7);        /* still on the REP STOSB */
+    ck_assert_uint_lt(r->cpu->regs[R_ECX], 0xc000);
+    ck_assert_uint_eq(r->cpu->eip, 8);        /* still on the REP STOSW */
     ck_assert_int_eq(cpu_exec(r->cpu, 1000), CPU_EXIT_HALT);
     ck_assert_uint_eq(r->cpu->regs[R_ECX], 0);
-    ck_assert_uint_eq(r->cpu->regs[R_EDI], 3000);
+    ck_assert_uint_eq(r->cpu->regs[R_EDI], 0x8000);
     ck_assert_uint_eq(r->ram[0x40000], 0x5a);
-    ck_assert_uint_eq(r->ram[0x40000 + 2999], 0x5a);
-    ck_assert_uint_eq(r->ram[0x40000 + 3000], 0);
+    ck_assert_uint_eq(r->ram[0x4ffff], 0x5a);
+    ck_assert_uint_eq(r->ram[0x50000], 0);
     rig_free(r);
 }
 END_TEST

@@ -18,9 +18,11 @@
 #include <signal.h>
 #include <time.h>
 
+#include "cpu/sensitive.h"
 #include "hw/kbc.h"
 #include "hw/pc.h"
 #include "hw/vga.h"
+#include "translator/jit.h"
 #include "ui/demo.h"
 #include "ui/hostchar.h"
 #include "ui/keymap.h"
@@ -44,6 +46,7 @@ typedef struct KeyEvent {
 typedef struct Session {
     const EmuOptions *o;
     Pc *pc;
+    Jit *jit;                     /* -accel jit/lockstep; NULL: the interpreter */
     SdlUi *sdl;
     InputSink input;
     HostChar *serial[2];
@@ -368,6 +371,8 @@ static int session_setup(Session *s)
         return 2;
     }
     s->input = kbc_input(s->pc->kbc);
+    if (o->accel != ACCEL_INTERP)
+        s->jit = jit_new(s->pc->cpu, o->accel == ACCEL_LOCKSTEP);
 
     if (o->display != DISPLAY_NONE) {
         s->sdl = sdl_ui_new(s->pc->vga, s->input, err, sizeof err);
@@ -383,6 +388,7 @@ static void session_teardown(Session *s)
 {
     if (s->sdl)
         sdl_ui_free(s->sdl);
+    jit_free(s->jit);
     pc_free(s->pc);
     for (int i = 0; i < 5; i++)
         blk_close(s->blk[i]);
@@ -406,6 +412,7 @@ static void print_stats(void)
     };
     for (int i = 0; i < STAT_COUNT; i++)
         emu_log("%-40s %llu\n", names[i], (unsigned long long)emu_stats[i]);
+    sens_stats_print(emu_log_file ? emu_log_file : stderr);
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
@@ -480,6 +487,15 @@ static void idle(Session *s)
     }
 }
 
+/* Machine reset: the firmware is reloaded behind the bus, so every
+ * translation goes too. */
+static void reset(Session *s)
+{
+    pc_reset(s->pc);
+    if (s->jit)
+        jit_flush(s->jit);
+}
+
 static int run_loop(Session *s)
 {
     Machine *m = s->pc->m;
@@ -492,15 +508,17 @@ static int run_loop(Session *s)
         if (machine_take_reset_request(m)) {
             if (s->o->no_reboot)
                 return no_reboot_exit(s);
-            pc_reset(s->pc);
+            reset(s);
         }
-        CpuExit r = cpu_exec(s->pc->cpu, SLICE_INSNS);
+        CpuExit r = s->jit ? jit_exec(s->jit, SLICE_INSNS) : cpu_exec(s->pc->cpu, SLICE_INSNS);
+        if (s->jit && jit_lockstep_failed(s->jit))
+            return 1;
         clock_run_timers(clock);
         if (r == CPU_EXIT_SHUTDOWN) {
             LOG(LOG_INT, "triple fault: %s\n", s->o->no_reboot ? "exiting" : "resetting");
             if (s->o->no_reboot)
                 return no_reboot_exit(s);
-            pc_reset(s->pc);
+            reset(s);
         } else if (r == CPU_EXIT_HALT) {
             idle(s);
             clock_run_timers(clock);
@@ -536,8 +554,11 @@ int emu_run(const EmuOptions *o)
         status = run_loop(&s);
     if (s.pc && o->screen_dump && dump_screen(&s, o->screen_dump) < 0 && status == 0)
         status = 2;
-    if (o->log_mask & LOG_STATS)
+    if (o->log_mask & LOG_STATS) {
         print_stats();
+        if (s.jit)
+            jit_stats_print(s.jit, emu_log_file ? emu_log_file : stderr);
+    }
     session_teardown(&s);
     return status;
 }

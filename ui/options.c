@@ -11,13 +11,16 @@ static const struct {
     unsigned mask;
     const char *help;
 } log_items[] = {
-    { "in_asm", LOG_IN_ASM, "guest instructions as they are executed (capstone)" },
+    { "in_asm", LOG_IN_ASM, "guest code: each block as it is translated, or each instruction interpreted" },
+    { "out_asm", LOG_OUT_ASM, "host code generated for each block (capstone)" },
+    { "exec", LOG_EXEC, "each entry into translated code" },
     { "int", LOG_INT, "interrupts and exceptions" },
     { "cpu", LOG_CPU, "CPU registers before each traced instruction" },
     { "unimp", LOG_UNIMP, "unclaimed ports and unimplemented features" },
     { "bios", LOG_BIOS, "BIOS service calls" },
     { "guest_errors", LOG_GUEST_ERRORS, "odd but legal guest behaviour" },
-    { "stats", LOG_STATS, "statistics counters at exit" },
+    { "stats", LOG_STATS, "statistics counters at exit (translator, sensitive instructions)" },
+    { "sensitive", LOG_SENSITIVE, "each sensitive instruction site once, with what trap-and-emulate misses" },
     { "ide", LOG_IDE, "IDE register accesses and commands" },
 };
 
@@ -42,7 +45,8 @@ void options_help(FILE *f)
 "                        --expect-serial checks see COM1 in every case)\n"
 "  -debugcon DEV         port 0xE9 output: stdio, file:PATH, null (default stderr)\n"
 "  -display sdl|none     window or headless (default: sdl when a display exists)\n"
-"  -accel interp         execution engine (interp is the only one so far)\n"
+"  -accel ENGINE         jit (default: the translator), interp (the\n"
+"                        interpreter) or lockstep (both, compared per block)\n"
 "\n"
 "Debugging:\n"
 "  -d ITEMS              comma-separated trace items (-d help lists them)\n"
@@ -118,7 +122,7 @@ int options_parse(EmuOptions *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     o->ram_mb = 128;
-    o->accel = ACCEL_INTERP;
+    o->accel = ACCEL_JIT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (is_opt(a, "h") || is_opt(a, "help")) {
@@ -190,10 +194,9 @@ int options_parse(EmuOptions *o, int argc, char **argv)
             }
         } else if (!strcmp(name, "accel")) {
             if (!strcmp(v, "interp")) o->accel = ACCEL_INTERP;
-            else if (!strcmp(v, "jit") || !strcmp(v, "lockstep")) {
-                emu_error("-accel", "'%s' is not available yet in this build (use interp)", v);
-                return 2;
-            } else {
+            else if (!strcmp(v, "jit")) o->accel = ACCEL_JIT;
+            else if (!strcmp(v, "lockstep")) o->accel = ACCEL_LOCKSTEP;
+            else {
                 emu_error("-accel", "unknown engine '%s' (jit, interp, lockstep)", v);
                 return 2;
             }
