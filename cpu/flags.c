@@ -17,6 +17,8 @@
  *   add: carry-out = msb((a & b) | ((a | b) & ~r)), overflow = msb((a ^ r) & (b ^ r))
  *   sub: borrow    = msb((~a & b) | (~(a ^ b) & r)), overflow = msb((a ^ b) & (a ^ r))
  * INC/DEC leave CF alone: it is made concrete in eflags before they record.
+ * LF_HOST is the translator's state: the flags are bits of lf_host, the
+ * host's own EFLAGS image after the same operation (same ISA, same flags).
  */
 #include "cpu/internal.h"
 
@@ -32,6 +34,8 @@ bool parity8(uint32_t v)
 bool flags_cf(CpuState *cpu)
 {
     const CpuInternal *in = cpu->in;
+    if (in->lf_op == LF_HOST)
+        return (in->lf_host & EFLAGS_CF) != 0;
     uint32_t a = in->lf_a, b = in->lf_b, r = in->lf_res, sign = size_sign(in->lf_size);
     switch (in->lf_op) {
     case LF_ADD:
@@ -48,6 +52,8 @@ bool flags_cf(CpuState *cpu)
 bool flags_of(CpuState *cpu)
 {
     const CpuInternal *in = cpu->in;
+    if (in->lf_op == LF_HOST)
+        return (in->lf_host & EFLAGS_OF) != 0;
     uint32_t a = in->lf_a, b = in->lf_b, r = in->lf_res, sign = size_sign(in->lf_size);
     switch (in->lf_op) {
     case LF_ADD:
@@ -66,6 +72,8 @@ bool flags_of(CpuState *cpu)
 bool flags_af(CpuState *cpu)
 {
     const CpuInternal *in = cpu->in;
+    if (in->lf_op == LF_HOST)
+        return (in->lf_host & EFLAGS_AF) != 0;
     switch (in->lf_op) {
     case LF_ADD: case LF_SUB: case LF_INC: case LF_DEC:
         return ((in->lf_a ^ in->lf_b ^ in->lf_res) & 0x10) != 0;
@@ -79,6 +87,8 @@ bool flags_af(CpuState *cpu)
 bool flags_zf(CpuState *cpu)
 {
     const CpuInternal *in = cpu->in;
+    if (in->lf_op == LF_HOST)
+        return (in->lf_host & EFLAGS_ZF) != 0;
     if (in->lf_op == LF_NONE)
         return (cpu->eflags & EFLAGS_ZF) != 0;
     return (in->lf_res & size_mask(in->lf_size)) == 0;
@@ -87,6 +97,8 @@ bool flags_zf(CpuState *cpu)
 bool flags_sf(CpuState *cpu)
 {
     const CpuInternal *in = cpu->in;
+    if (in->lf_op == LF_HOST)
+        return (in->lf_host & EFLAGS_SF) != 0;
     if (in->lf_op == LF_NONE)
         return (cpu->eflags & EFLAGS_SF) != 0;
     return (in->lf_res & size_sign(in->lf_size)) != 0;
@@ -95,6 +107,8 @@ bool flags_sf(CpuState *cpu)
 bool flags_pf(CpuState *cpu)
 {
     const CpuInternal *in = cpu->in;
+    if (in->lf_op == LF_HOST)
+        return (in->lf_host & EFLAGS_PF) != 0;
     if (in->lf_op == LF_NONE)
         return (cpu->eflags & EFLAGS_PF) != 0;
     return parity8(in->lf_res);
@@ -104,6 +118,11 @@ void flags_sync(CpuState *cpu)
 {
     if (cpu->in->lf_op == LF_NONE)
         return;
+    if (cpu->in->lf_op == LF_HOST) {
+        cpu->eflags = (cpu->eflags & ~FLAGS_ARITH) | ((uint32_t)cpu->in->lf_host & FLAGS_ARITH);
+        cpu->in->lf_op = LF_NONE;
+        return;
+    }
     uint32_t f = cpu->eflags & ~FLAGS_ARITH;
     if (flags_cf(cpu)) f |= EFLAGS_CF;
     if (flags_pf(cpu)) f |= EFLAGS_PF;

@@ -31,7 +31,9 @@ enum {
 enum { NO_ERROR_CODE = -1 };
 
 /* Lazy flag operations (cpu/flags.c). */
-enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC };
+/* LF_HOST: the arithmetic flags are the bits of lf_host, an RFLAGS image
+ * the translator's code stored with PUSHF (translator/codegen.c). */
+enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC, LF_HOST };
 
 #define FLAGS_ARITH (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF)
 
@@ -75,6 +77,7 @@ typedef struct CpuInternal {
     /* lazy flags: arithmetic flags are (lf_op, lf_a, lf_b, lf_res) unless LF_NONE */
     uint8_t lf_op, lf_size;
     uint32_t lf_a, lf_b, lf_res;
+    uint64_t lf_host;
 
     /* current instruction, for precise exceptions */
     Insn insn;

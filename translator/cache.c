@@ -107,6 +107,7 @@ void cache_flush(Jit *j)
     memset(j->pages, 0, sizeof j->pages);
     memset(j->hash, 0, sizeof j->hash);
     j->npages = 0;
+    j->nxblocks = 0;
     j->nblocks = 0;
     j->ninsns = 0;
     j->buf_used = (size_t)(j->code_start - j->buf);
@@ -126,31 +127,62 @@ Block *cache_lookup(Jit *j, uint32_t phys, uint32_t eip, uint32_t cs_base, uint3
     return NULL;
 }
 
-void cache_insert(Jit *j, Block *b)
+static PageInfo *page_get(Jit *j, uint32_t page)
 {
-    Block **slot = &j->hash[block_hash(b->phys, b->eip)];
-    b->hash_next = *slot;
-    *slot = b;
-    uint32_t page = b->phys & PAGE_MASK;
     PageInfo *p = page_find(j, page);
     if (!p) {
         p = &j->page_pool[j->npages++];
         p->page = page;
         p->blocks = NULL;
+        p->xrefs = 0;
         PageInfo **ps = page_slot(j, page);
         p->next = *ps;
         *ps = p;
     }
-    if (!p->blocks) {
+    if (!p->blocks && !p->xrefs) {
         mem_code_protect(j->cpu->mem, page, true);
         cpu_tlb_code_protect(j->cpu, page);
     }
+    return p;
+}
+
+bool cache_has_room(const Jit *j)
+{
+    return j->nxblocks < sizeof j->xblocks / sizeof j->xblocks[0];
+}
+
+void cache_insert(Jit *j, Block *b)
+{
+    Block **slot = &j->hash[block_hash(b->phys, b->eip)];
+    b->hash_next = *slot;
+    *slot = b;
+    PageInfo *p = page_get(j, b->phys & PAGE_MASK);
     b->page_next = p->blocks;
     p->blocks = b;
+    if (b->phys2) {
+        page_get(j, b->phys2 & PAGE_MASK)->xrefs++;
+        j->xblocks[j->nxblocks++] = b;
+    }
+}
+
+static void page_release(Jit *j, PageInfo *p)
+{
+    if (!p->blocks && !p->xrefs)
+        mem_code_protect(j->cpu->mem, p->page, false);   /* PageInfo stays, empty */
 }
 
 static void block_invalidate(Jit *j, Block *b)
 {
+    if (b->phys2) {
+        for (uint32_t k = 0; k < j->nxblocks; k++)
+            if (j->xblocks[k] == b)
+                j->xblocks[k] = j->xblocks[--j->nxblocks];
+        PageInfo *p2 = page_find(j, b->phys2 & PAGE_MASK);
+        if (p2 && p2->xrefs) {
+            p2->xrefs--;
+            page_release(j, p2);
+        }
+    }
     Block **pp = &j->hash[block_hash(b->phys, b->eip)];
     while (*pp && *pp != b)
         pp = &(*pp)->hash_next;
@@ -169,9 +201,34 @@ static void block_invalidate(Jit *j, Block *b)
     j->st.smc_invalidations++;
 }
 
+/* Drop one block (a page-crossing block whose second page moved). */
+void cache_invalidate_block(Jit *j, Block *b)
+{
+    PageInfo *p = page_find(j, b->phys & PAGE_MASK);
+    if (p)
+        for (Block **bp = &p->blocks; *bp; bp = &(*bp)->page_next)
+            if (*bp == b) {
+                *bp = b->page_next;
+                break;
+            }
+    block_invalidate(j, b);
+    if (p)
+        page_release(j, p);
+}
+
 void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len)
 {
     uint32_t end = phys + len;
+    for (uint32_t k = 0; k < j->nxblocks;) {
+        Block *b = j->xblocks[k];
+        if (b->phys2 < end && phys < b->phys2_end) {
+            cache_invalidate_block(j, b);     /* moves the last entry to k */
+            if (j->running)
+                j->ctx.smc = 1;
+        } else {
+            k++;
+        }
+    }
     for (uint32_t page = phys & PAGE_MASK; page < end || page == (phys & PAGE_MASK);
          page += PAGE_SIZE) {
         PageInfo *p = page_find(j, page);
@@ -188,8 +245,7 @@ void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len)
                 bp = &b->page_next;
             }
         }
-        if (!p->blocks)
-            mem_code_protect(j->cpu->mem, page, false);   /* PageInfo stays, empty */
+        page_release(j, p);
     next:
         if (page + PAGE_SIZE < page)
             break;

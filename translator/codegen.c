@@ -99,6 +99,8 @@ typedef struct Gen {
     int nstubs;
     int cur;
     bool ended;
+    unsigned xlen;            /* the one instruction crosses pages: its length */
+    uint64_t helper_mask;     /* instructions that call their helper (traces) */
 } Gen;
 
 static Mem m_cpu(int32_t off) { return mem_bd(H_CPU, off); }
@@ -106,6 +108,8 @@ static Mem m_in(int32_t off) { return mem_bd(H_IN, off); }
 static Mem m_ctx(int32_t off) { return mem_bd(H_CTX, off); }
 static Mem m_greg(int r) { return m_cpu(CPU_OFF(regs) + 4 * r); }
 static Mem m_eflags(void) { return m_cpu(CPU_OFF(eflags)); }
+/* The guest's arithmetic flags in state MEM: CpuInternal.lf_host (LF_HOST). */
+static Mem m_flags(void) { return m_in(IN_OFF(lf_host)); }
 
 static int hreg(int guest) { return guest_hreg[guest & 7]; }
 
@@ -223,28 +227,23 @@ static void load_regs(Gen *g)
         emit_load(&g->e, 4, hreg(r), m_greg(r));
 }
 
-/* Host EFLAGS -> cpu->eflags (arithmetic bits). Uses R9. */
+/* Host EFLAGS -> lf_host: two instructions, no read-modify-write. */
 static void materialize(Gen *g)
 {
     if (g->fs != FS_HOST)
         return;
-    Emit *e = &g->e;
-    emit_pushfq(e);
-    emit_pop(e, H_R9);
-    emit_alu_ri(e, 4, ALU_AND, H_R9, FL_ALL);
-    emit_alu_mi(e, 4, ALU_AND, m_eflags(), (int32_t)~FL_ALL);
-    emit_alu_mr(e, 4, ALU_OR, m_eflags(), H_R9);
+    emit_pushfq(&g->e);
+    emit_pop_m(&g->e, m_flags());
     g->fs = FS_MEM;
 }
 
-/* cpu->eflags -> host EFLAGS (slow: POPFQ; slow paths only). */
+/* lf_host -> host EFLAGS (POPFQ is slow: slow paths and rare cases only).
+ * The image only ever holds host PUSHF results or masked arithmetic bits,
+ * so DF, TF and AC stay clear on the host. */
 static void host_flags_from_mem(Gen *g)
 {
-    Emit *e = &g->e;
-    emit_load(e, 4, H_R9, m_eflags());
-    emit_alu_ri(e, 4, ALU_AND, H_R9, FL_ALL);
-    emit_push(e, H_R9);
-    emit_popfq(e);
+    emit_push_m(&g->e, m_flags());
+    emit_popfq(&g->e);
     g->fs = FS_HOST;
 }
 
@@ -258,14 +257,14 @@ static int cc_from_mem(Gen *g, unsigned cc)
     unsigned base = cc & ~1u;
     bool neg = cc & 1;
     switch (base) {
-    case CC_O: emit_test_mi(e, 4, m_eflags(), EFLAGS_OF); break;
-    case CC_B: emit_test_mi(e, 4, m_eflags(), EFLAGS_CF); break;
-    case CC_E: emit_test_mi(e, 4, m_eflags(), EFLAGS_ZF); break;
-    case CC_BE: emit_test_mi(e, 4, m_eflags(), EFLAGS_CF | EFLAGS_ZF); break;
-    case CC_S: emit_test_mi(e, 4, m_eflags(), EFLAGS_SF); break;
-    case CC_P: emit_test_mi(e, 4, m_eflags(), EFLAGS_PF); break;
+    case CC_O: emit_test_mi(e, 4, m_flags(), EFLAGS_OF); break;
+    case CC_B: emit_test_mi(e, 4, m_flags(), EFLAGS_CF); break;
+    case CC_E: emit_test_mi(e, 4, m_flags(), EFLAGS_ZF); break;
+    case CC_BE: emit_test_mi(e, 4, m_flags(), EFLAGS_CF | EFLAGS_ZF); break;
+    case CC_S: emit_test_mi(e, 4, m_flags(), EFLAGS_SF); break;
+    case CC_P: emit_test_mi(e, 4, m_flags(), EFLAGS_PF); break;
     default:                                        /* L, LE: SF != OF (or ZF) */
-        emit_load(e, 4, H_R9, m_eflags());
+        emit_load(e, 4, H_R9, m_flags());
         emit_mov_rr(e, 4, H_R10, H_R9);
         emit_shift_ri(e, 4, SH_SHR, H_R10, 4);      /* OF (bit 11) -> bit 7 */
         emit_alu_rr(e, 4, ALU_XOR, H_R10, H_R9);
@@ -292,7 +291,7 @@ static int cond(Gen *g, unsigned cc)
 static void carry_in(Gen *g)
 {
     if (g->fs == FS_MEM)
-        emit_bt_mi(&g->e, 4, m_eflags(), 0);
+        emit_bt_mi(&g->e, 4, m_flags(), 0);
 }
 
 static Stub *new_stub(Gen *g)
@@ -766,11 +765,17 @@ static bool gen_shift_imm(Gen *g, const Insn *in, unsigned size, unsigned count)
     count &= 31;
     if (count == 0)
         return false;
-    if (op <= SH_ROR && g->fs == FS_MEM &&
-        (g->live[g->cur + 1] & (EFLAGS_SF | EFLAGS_ZF | EFLAGS_PF | EFLAGS_AF)))
-        return false;                  /* rotates keep SF ZF PF AF: need them in host */
     if (in->mod == 3) {
         emit_shift_ri(e, size, op, greg_sized(in->rm, size), (uint8_t)count);
+        if (op <= SH_ROR && g->fs == FS_MEM) {
+            /* rotates write only CF and OF: merge those into memory */
+            emit_pushfq(e);
+            emit_pop(e, H_R9);
+            emit_alu_ri(e, 4, ALU_AND, H_R9, EFLAGS_CF | EFLAGS_OF);
+            emit_alu_mi(e, 4, ALU_AND, m_flags(), (int32_t)~(EFLAGS_CF | EFLAGS_OF));
+            emit_alu_mr(e, 4, ALU_OR, m_flags(), H_R9);
+            return !e->bad;
+        }
         g->fs = FS_HOST;
         return !e->bad;
     }
@@ -1043,19 +1048,13 @@ static bool gen_jcc(Gen *g, const Insn *in)
     }
     int hcc = cond(g, in->opcode & 15);
     uint8_t *taken = emit_jcc(e, hcc);
-    if (save && live_f) {
-        emit_alu_ri(e, 4, ALU_AND, H_R9, FL_ALL);
-        emit_alu_mi(e, 4, ALU_AND, m_eflags(), (int32_t)~FL_ALL);
-        emit_alu_mr(e, 4, ALU_OR, m_eflags(), H_R9);
-    }
+    if (save && live_f)
+        emit_store(e, 8, m_flags(), H_R9);
     g->fs = FS_MEM;
     exit_to(g, fall);
     emit_patch(taken, e->p);
-    if (save && live_t) {
-        emit_alu_ri(e, 4, ALU_AND, H_R9, FL_ALL);
-        emit_alu_mi(e, 4, ALU_AND, m_eflags(), (int32_t)~FL_ALL);
-        emit_alu_mr(e, 4, ALU_OR, m_eflags(), H_R9);
-    }
+    if (save && live_t)
+        emit_store(e, 8, m_flags(), H_R9);
     exit_to(g, target);
     g->ended = true;
     return true;
@@ -1221,9 +1220,9 @@ static bool gen_insn(Gen *g, const Insn *in)
     case 0x0fb7: return gen_movx(g, in, 2, false);
     case 0x0fbe: return gen_movx(g, in, 1, true);
     case 0x0fbf: return gen_movx(g, in, 2, true);
-    case 0xf5: if (g->fs == FS_MEM) emit_alu_mi(e, 4, ALU_XOR, m_eflags(), EFLAGS_CF); else emit_u8(e, 0xf5); return true;
-    case 0xf8: if (g->fs == FS_MEM) emit_alu_mi(e, 4, ALU_AND, m_eflags(), (int32_t)~EFLAGS_CF); else emit_u8(e, 0xf8); return true;
-    case 0xf9: if (g->fs == FS_MEM) emit_alu_mi(e, 4, ALU_OR, m_eflags(), EFLAGS_CF); else emit_u8(e, 0xf9); return true;
+    case 0xf5: if (g->fs == FS_MEM) emit_alu_mi(e, 4, ALU_XOR, m_flags(), EFLAGS_CF); else emit_u8(e, 0xf5); return true;
+    case 0xf8: if (g->fs == FS_MEM) emit_alu_mi(e, 4, ALU_AND, m_flags(), (int32_t)~EFLAGS_CF); else emit_u8(e, 0xf8); return true;
+    case 0xf9: if (g->fs == FS_MEM) emit_alu_mi(e, 4, ALU_OR, m_flags(), EFLAGS_CF); else emit_u8(e, 0xf9); return true;
     case 0xfc: case 0xfd:
         /* DF lives in cpu->eflags only (host DF stays 0) */
         materialize(g);
@@ -1293,8 +1292,11 @@ static bool form_block(Gen *g, uint32_t phys)
             break;
         }
         if (off + in->len > page_left) {
-            if (g->n == 0)
-                return false;            /* crosses into the next page: interpret */
+            if (g->n == 0) {
+                g->n = 1;                /* alone in its block, tied to both pages */
+                g->xlen = in->len;
+                return true;
+            }
             break;
         }
         off += in->len;
@@ -1342,6 +1344,8 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
     g->nstubs = 0;
     g->cur = 0;
     g->ended = false;
+    g->xlen = 0;
+    g->helper_mask = 0;
     g->j = j;
     g->cpu = cpu;
     g->key = key;
@@ -1363,6 +1367,17 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
     b->phys = phys;
     if (!form_block(g, phys))
         return NULL;
+    if (g->xlen) {
+        uint32_t first = PAGE_SIZE - (phys & (PAGE_SIZE - 1));
+        uint32_t p2 = cpu_translate(cpu, (b->lin & PAGE_MASK) + PAGE_SIZE, false) &
+                      mem_a20_mask(cpu->mem);
+        if (!mem_host_ptr(cpu->mem, p2, false) || !cache_has_room(j))
+            return NULL;                 /* interpret it */
+        b->phys2 = p2 ? p2 : PAGE_SIZE * 0;
+        if (!p2)
+            return NULL;                 /* page 0 as a tail: not worth a special case */
+        b->phys2_end = p2 + (g->xlen - first);
+    }
     b->ninsn = (uint16_t)g->n;
     b->insns = g->ins;
     liveness(g);
@@ -1393,6 +1408,8 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
             materialize(g);
             call_helper(g, i);
             j->st.helper_insns++;
+            if (i < 64)
+                g->helper_mask |= 1ull << i;
             if (in->op->flags & (OPF_ENDS_BLOCK | OPF_MODE)) {
                 /* a control transfer that returned 0 (e.g. to the next EIP) */
                 emit_jmp_to(e, j->epi_normal);
@@ -1419,7 +1436,7 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
         emu_fatal(2, "translator", "code generation failed at %08x (%s)", b->eip,
                   e->full ? "block too large" : "bad encoding");
     b->code_len = (uint32_t)emit_len(e);
-    b->phys_end = phys + guest_bytes;
+    b->phys_end = g->xlen ? (phys & PAGE_MASK) + PAGE_SIZE : phys + guest_bytes;
     b->valid = true;
     j->buf_used += (b->code_len + 15) & ~15u;
     j->nblocks++;
@@ -1430,7 +1447,7 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
     j->st.host_bytes += b->code_len;
     cache_insert(j, b);
     if (emu_log_mask & (LOG_IN_ASM | LOG_OUT_ASM))
-        jit_trace_block(j, b);
+        jit_trace_block(j, b, g->helper_mask);
     return b;
 }
 

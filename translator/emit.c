@@ -488,6 +488,18 @@ void emit_pop(Emit *e, int reg)
     emit_u8(e, (uint8_t)(0x58 + (reg & 7)));
 }
 
+void emit_push_m(Emit *e, Mem m)
+{
+    uint8_t o = 0xff;
+    op_rm(e, 4, &o, 1, 6, m, true);       /* 64-bit by default in long mode */
+}
+
+void emit_pop_m(Emit *e, Mem m)
+{
+    uint8_t o = 0x8f;
+    op_rm(e, 4, &o, 1, 0, m, true);
+}
+
 void emit_pushfq(Emit *e) { emit_u8(e, 0x9c); }
 void emit_popfq(Emit *e) { emit_u8(e, 0x9d); }
 void emit_ret(Emit *e) { emit_u8(e, 0xc3); }

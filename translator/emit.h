@@ -120,6 +120,8 @@ void emit_jmp_r(Emit *e, int reg);
 void emit_jmp_m(Emit *e, Mem m);
 void emit_push(Emit *e, int reg);
 void emit_pop(Emit *e, int reg);
+void emit_push_m(Emit *e, Mem m);      /* push qword [m] */
+void emit_pop_m(Emit *e, Mem m);       /* pop qword [m] */
 void emit_pushfq(Emit *e);
 void emit_popfq(Emit *e);
 void emit_ret(Emit *e);

@@ -45,7 +45,10 @@ extern const int8_t guest_hreg[8];
 
 typedef struct Block {
     uint32_t phys;            /* physical address of the first guest byte */
-    uint32_t phys_end;        /* one past the last byte (same page) */
+    uint32_t phys_end;        /* one past the last byte in the first page */
+    uint32_t phys2;           /* an instruction crossing pages: the second page's
+                                 physical address, else 0 */
+    uint32_t phys2_end;       /* one past its last byte there */
     uint32_t eip, cs_base, key;
     uint32_t lin;             /* cs_base + eip when translated */
     uint16_t ninsn;
@@ -85,6 +88,7 @@ typedef struct JitCtx {
 typedef struct PageInfo {
     uint32_t page;            /* physical page address */
     Block *blocks;
+    uint32_t xrefs;           /* page-crossing blocks whose tail is here */
     struct PageInfo *next;
 } PageInfo;
 
@@ -121,6 +125,8 @@ struct Jit {
     uint32_t npages;
 
     Block *jc_block[JC_SIZE]; /* the block of each jump-cache entry */
+    Block *xblocks[256];      /* blocks that cross into a second page */
+    uint32_t nxblocks;
     uint8_t *pending_chain;   /* exit asking to be chained to the next block */
     uint32_t pending_eip;
 
@@ -134,7 +140,9 @@ void cache_destroy(Jit *j);
 void cache_flush(Jit *j);
 Block *cache_lookup(Jit *j, uint32_t phys, uint32_t eip, uint32_t cs_base, uint32_t key);
 void cache_insert(Jit *j, Block *b);
+bool cache_has_room(const Jit *j);
 void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len);
+void cache_invalidate_block(Jit *j, Block *b);
 void jc_flush(Jit *j);
 void jc_put(Jit *j, Block *b);
 void jc_flush_page(Jit *j, uint32_t lin);
@@ -155,7 +163,7 @@ void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef);
 extern Jit *jit_current;      /* the translator of the running CPU */
 uint32_t jit_key(const CpuState *cpu);
 int jit_helper_insn(CpuState *cpu, const Insn *i);
-void jit_trace_block(Jit *j, const Block *b);
+void jit_trace_block(Jit *j, const Block *b, uint64_t helper_mask);
 
 /* ---- lockstep.c ----------------------------------------------------------------- */
 CpuExit lockstep_exec(Jit *j, int64_t budget);

@@ -64,8 +64,12 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
     }
     i->op->exec(cpu, i);
     cpu->intr_shadow = in->shadow_next;
-    if (in->lf_op != LF_NONE)
+    if (in->lf_op != LF_HOST) {
+        /* translated code keeps the arithmetic flags as an image (LF_HOST) */
         flags_sync(cpu);
+        in->lf_host = cpu->eflags & FLAGS_ARITH;
+        in->lf_op = LF_HOST;
+    }
     if (in->dr6_hits) {
         cpu->dr[6] |= in->dr6_hits;
         in->dr6_hits = 0;
@@ -90,6 +94,15 @@ static void tlb_flush_hook(void *opaque, uint32_t lin, bool all)
         jc_flush(j);
     else
         jc_flush_page(j, lin);
+    /* a block crossing pages is valid while its second page's mapping is:
+     * it goes when that may change (then the run loop retranslates) */
+    for (uint32_t k = 0; k < j->nxblocks;) {
+        Block *b = j->xblocks[k];
+        if (all || ((b->lin & PAGE_MASK) + PAGE_SIZE) == (lin & PAGE_MASK))
+            cache_invalidate_block(j, b);
+        else
+            k++;
+    }
 }
 
 static void code_write_hook(void *opaque, uint32_t phys, uint32_t len)
@@ -164,6 +177,15 @@ Block *jit_find_block(Jit *j)
     if (!mem_host_ptr(cpu->mem, phys, false))
         return NULL;                     /* code in MMIO or unmapped: interpret */
     b = cache_lookup(j, phys, cpu->eip, cs_base, key);
+    if (b && b->phys2) {
+        /* crosses pages: the second page must still be where it was */
+        uint32_t p2 = cpu_translate(cpu, (lin & PAGE_MASK) + PAGE_SIZE, false) &
+                      mem_a20_mask(cpu->mem);
+        if (p2 != b->phys2) {
+            cache_invalidate_block(j, b);
+            b = NULL;
+        }
+    }
     if (!b) {
         b = translate_block(j, phys, key);
         if (!b)
@@ -198,7 +220,11 @@ static int64_t run_code(Jit *j, Block *b, int64_t slice)
     j->ctx.key = b->key;
     j->ctx.smc = 0;
     j->ctx.chain_site = NULL;
-    flags_sync(cpu);
+    if (cpu->in->lf_op != LF_HOST) {
+        flags_sync(cpu);
+        cpu->in->lf_host = cpu->eflags & FLAGS_ARITH;
+        cpu->in->lf_op = LF_HOST;
+    }
     if (emu_log_mask & LOG_EXEC)
         emu_log("exec: %04x:%08x block %u insns\n", cpu->seg[SEG_CS].sel, cpu->eip, b->ninsn);
     j->running = true;

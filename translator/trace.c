@@ -14,7 +14,7 @@
 
 #include "translator/internal.h"
 
-void jit_trace_block(Jit *j, const Block *b)
+void jit_trace_block(Jit *j, const Block *b, uint64_t helper_mask)
 {
     CpuState *cpu = j->cpu;
     emu_log("translate: %04x:%08x (phys %08x) %u insns, %u host bytes\n",
@@ -25,7 +25,8 @@ void jit_trace_block(Jit *j, const Block *b)
             char text[96];
             if (cpu_disasm(cpu, b->cs_base + in->eip, text, sizeof text) <= 0)
                 snprintf(text, sizeof text, "(unreadable)");
-            emu_log("  IN  %08x  %-40s%s\n", in->eip, text,
+            emu_log("  IN  %08x  %-40s %s%s\n", in->eip, text,
+                    (i < 64 && (helper_mask >> i) & 1) ? "helper" : "inline",
                     (in->op->flags & OPF_SENSITIVE) ? " [sensitive]" : "");
         }
     }
