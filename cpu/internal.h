@@ -38,7 +38,7 @@ enum { LF_NONE, LF_ADD, LF_SUB, LF_LOGIC, LF_INC, LF_DEC, LF_HOST };
 #define FLAGS_ARITH (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF)
 
 /* Software TLB: direct mapped, one entry per linear page. */
-#define TLB_ENTRIES 1024
+#define TLB_ENTRIES 8192
 enum { TLB_INVALID_TAG = 1 };      /* low bit set: never equals a page address */
 
 typedef struct TlbEntry {

@@ -16,7 +16,10 @@
  * overwritten with a jump to their trailer, which leaves translated code
  * with the block's own EIP. So chained jumps and stale jump-cache entries
  * into an invalidated block need no bookkeeping: they fall out to the run
- * loop, which translates the new bytes. A write while translated code runs
+ * loop, which translates the new bytes. A page whose blocks keep being
+ * rewritten (SMC_INTERPRET invalidations) is left to the interpreter until
+ * the next flush: retranslating costs more than interpreting it. A write
+ * while translated code runs
  * sets ctx.smc; the helper wrapper then ends the block right after the
  * writing instruction, so not one stale instruction runs. A page with no
  * block left is unmarked and gets fast writes again.
@@ -135,6 +138,7 @@ static PageInfo *page_get(Jit *j, uint32_t page)
         p->page = page;
         p->blocks = NULL;
         p->xrefs = 0;
+        p->smc = 0;
         PageInfo **ps = page_slot(j, page);
         p->next = *ps;
         *ps = p;
@@ -149,6 +153,12 @@ static PageInfo *page_get(Jit *j, uint32_t page)
 bool cache_has_room(const Jit *j)
 {
     return j->nxblocks < sizeof j->xblocks / sizeof j->xblocks[0];
+}
+
+bool cache_page_hot_smc(Jit *j, uint32_t phys)
+{
+    PageInfo *p = page_find(j, phys & PAGE_MASK);
+    return p && p->smc >= SMC_INTERPRET;
 }
 
 void cache_insert(Jit *j, Block *b)
@@ -239,6 +249,7 @@ void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len)
             if (b->phys < end && phys < b->phys_end) {
                 *bp = b->page_next;
                 block_invalidate(j, b);
+                p->smc++;
                 if (j->running)
                     j->ctx.smc = 1;
             } else {

@@ -186,6 +186,10 @@ void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef)
         }
     } else if ((op == 0xfe || op == 0xff) && in->reg <= 1) {
         w = FL_ALL & ~EFLAGS_CF;
+    } else if (op == 0x9e) {
+        w = FL_ALL & ~EFLAGS_OF;
+    } else if (op == 0x9f) {
+        r = FL_ALL & ~EFLAGS_OF;
     } else if (op == 0xf8 || op == 0xf9) {
         w = EFLAGS_CF;
     } else if (op == 0xf5) {
@@ -1132,6 +1136,38 @@ static bool gen_xchg(Gen *g, const Insn *in, unsigned size)
     return !g->e.bad;
 }
 
+/* x87 instructions that leave general registers, EFLAGS and EIP alone:
+ * a lighter call (no exit test; the callee-saved guest registers stay). */
+static bool gen_fpu(Gen *g, const Insn *in)
+{
+    unsigned op = in->opcode;
+    Emit *e = &g->e;
+    if (op == 0xdf && in->modrm == 0xe0) {
+        /* FNSTSW AX: #NM when CR0.EM or TS, else AX = FSW (TOP included) */
+        Stub *s = new_stub(g);
+        materialize(g);
+        emit_test_mi(e, 4, m_cpu(CPU_OFF(cr) + 0), CR0_EM | CR0_TS);
+        stub_branch(g, s, CC_NE);
+        emit_load(e, 2, H_RAX, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fsw)));
+        s->resume = e->p;
+        s->fs_after = FS_MEM;
+        return true;
+    }
+    if ((op == 0xdb || op == 0xdf) && in->mod == 3 && (in->reg == 5 || in->reg == 6))
+        return false;                    /* FCOMI, FUCOMI (EFLAGS) */
+    materialize(g);
+    emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), in->eip);
+    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - g->cur - 1));
+    store_regs(g);
+    emit_mov_rr(e, 8, H_RDI, H_CPU);
+    emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
+    emit_call_abs(e, (const void *)jit_helper_fpu);
+    static const int caller_saved[] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
+    for (unsigned k = 0; k < 5; k++)
+        emit_load(e, 4, hreg(caller_saved[k]), m_greg(caller_saved[k]));
+    return true;
+}
+
 /* One instruction inline; false: use the helper. */
 static bool gen_insn(Gen *g, const Insn *in)
 {
@@ -1149,6 +1185,8 @@ static bool gen_insn(Gen *g, const Insn *in)
     }
     if (op >= 0x40 && op <= 0x4f)
         return gen_incdec(g, in, sz, op >= 0x48, (int)(op & 7));
+    if (op >= 0xd8 && op <= 0xdf)
+        return gen_fpu(g, in);
     if (op >= 0x50 && op <= 0x57)
         return gen_push_reg(g, (int)(op & 7), sz);
     if (op >= 0x58 && op <= 0x5f)
@@ -1192,6 +1230,33 @@ static bool gen_insn(Gen *g, const Insn *in)
     case 0x8f: return in->mod == 3 ? gen_pop_reg(g, in->rm, sz) : false;
     case 0x90: return in->rep == REP_NONE;        /* NOP (F3 90 = PAUSE: helper) */
     case 0x98: emit_cwde(e, sz); return true;
+    case 0x9e:                            /* SAHF: SF ZF AF PF CF from AH, OF kept */
+        if (g->fs == FS_HOST || !(g->live[g->cur + 1] & EFLAGS_OF)) {
+            emit_u8(e, 0x9e);
+            g->fs = FS_HOST;
+            return true;
+        }
+        emit_u8(e, 0x9e);
+        emit_pushfq(e);
+        emit_pop(e, H_R9);
+        emit_alu_ri(e, 4, ALU_AND, H_R9, (int32_t)(FL_ALL & ~EFLAGS_OF));
+        emit_load(e, 4, H_R10, m_flags());
+        emit_alu_ri(e, 4, ALU_AND, H_R10, EFLAGS_OF);
+        emit_alu_rr(e, 4, ALU_OR, H_R9, H_R10);
+        emit_store(e, 8, m_flags(), H_R9);
+        return true;
+    case 0x9f:                            /* LAHF */
+        if (g->fs == FS_HOST) {
+            emit_u8(e, 0x9f);
+            return true;
+        }
+        emit_movzx_rm(e, 1, H_R9, m_flags());
+        emit_alu_ri(e, 4, ALU_AND, H_R9, 0xd5);
+        emit_alu_ri(e, 4, ALU_OR, H_R9, 2);
+        emit_shift_ri(e, 4, SH_SHL, H_R9, 8);
+        emit_alu_ri(e, 4, ALU_AND, H_RAX, (int32_t)0xffff00ffu);
+        emit_alu_rr(e, 4, ALU_OR, H_RAX, H_R9);
+        return true;
     case 0x99: emit_cdq(e, sz); return true;
     case 0xa0: return gen_mov_moffs(g, in, 1, false);
     case 0xa1: return gen_mov_moffs(g, in, sz, false);
@@ -1335,6 +1400,8 @@ static void liveness(Gen *g)
 Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
 {
     CpuState *cpu = j->cpu;
+    if (cache_page_hot_smc(j, phys))
+        return NULL;                     /* rewritten all the time: interpret */
     if (j->buf_used + MAX_BLOCK_CODE > CODE_BUF_SIZE || j->nblocks >= BLOCK_POOL ||
         j->ninsns + MAX_BLOCK_INSNS > INSN_POOL || j->npages >= BLOCK_POOL)
         cache_flush(j);

@@ -89,6 +89,7 @@ typedef struct PageInfo {
     uint32_t page;            /* physical page address */
     Block *blocks;
     uint32_t xrefs;           /* page-crossing blocks whose tail is here */
+    uint32_t smc;             /* blocks here invalidated by writes */
     struct PageInfo *next;
 } PageInfo;
 
@@ -139,6 +140,9 @@ void cache_init(Jit *j);
 void cache_destroy(Jit *j);
 void cache_flush(Jit *j);
 Block *cache_lookup(Jit *j, uint32_t phys, uint32_t eip, uint32_t cs_base, uint32_t key);
+/* Code in this page keeps being rewritten: interpret it instead. */
+bool cache_page_hot_smc(Jit *j, uint32_t phys);
+#define SMC_INTERPRET 32             /* invalidations before a page is left to the interpreter */
 void cache_insert(Jit *j, Block *b);
 bool cache_has_room(const Jit *j);
 void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len);
@@ -163,6 +167,7 @@ void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef);
 extern Jit *jit_current;      /* the translator of the running CPU */
 uint32_t jit_key(const CpuState *cpu);
 int jit_helper_insn(CpuState *cpu, const Insn *i);
+void jit_helper_fpu(CpuState *cpu, const Insn *i);
 void jit_trace_block(Jit *j, const Block *b, uint64_t helper_mask);
 
 /* ---- lockstep.c ----------------------------------------------------------------- */

@@ -87,6 +87,21 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
            (!if_before && (cpu->eflags & EFLAGS_IF)) || jit_key(cpu) != j->ctx.key;
 }
 
+/*
+ * The x87 escapes (D8-DF) that touch neither general registers nor EFLAGS
+ * nor control flow: no exit checks needed. Faults unwind as usual; an
+ * FERR# interrupt raises in->attention, seen at the next block entry.
+ */
+void jit_helper_fpu(CpuState *cpu, const Insn *i)
+{
+    CpuInternal *in = cpu->in;
+    in->insn_eip = cpu->eip;
+    in->insn_esp = cpu->regs[R_ESP];
+    uint32_t next = cpu->eip + i->len;
+    cpu->eip = code32(cpu) ? next : (next & 0xffff);
+    i->op->exec(cpu, i);
+}
+
 static void tlb_flush_hook(void *opaque, uint32_t lin, bool all)
 {
     Jit *j = opaque;

@@ -30,7 +30,7 @@
 #include "ui/script.h"
 #include "ui/sdl.h"
 
-#define SLICE_INSNS      10000
+#define SLICE_INSNS      50000
 #define HOST_POLL_NS     (5 * 1000 * 1000ull)
 #define SCREEN_POLL_NS   (50 * 1000 * 1000ull)
 #define SDL_FRAME_NS     (16 * 1000 * 1000ull)
