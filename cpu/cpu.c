@@ -17,6 +17,7 @@ CpuState *cpu_create(AddrSpace *mem, AddrSpace *io)
 {
     CpuState *cpu = xzalloc(sizeof *cpu);
     cpu->in = xzalloc(sizeof *cpu->in);
+    cpu->in->nwtag = -1;
     cpu->mem = mem;
     cpu->io = io;
     if (mem)

@@ -114,7 +114,10 @@ typedef struct CpuInternal {
     const uint8_t *code_map;
     volatile uint8_t attention;
     bool probing;            /* decode_probe: a fault only ends the probe */
-    WriteLog *wlog;          /* lockstep: log writes (no write tags cached) */   /* INTR raised, NMI or exit request: run loops look */
+    WriteLog *wlog;          /* lockstep: log writes (see WriteLog) */
+    uint16_t wtag[64];       /* entries given a write tag since the last drop: */
+    uint8_t wtag_set[64];    /* index and set, so cpu_write_log need not scan */
+    int nwtag;               /* -1: too many, scan the whole TLB */   /* INTR raised, NMI or exit request: run loops look */
 
     /* event delivery (cpu/except.c) */
     int deliver_class;       /* class of the event being delivered, or -1 */

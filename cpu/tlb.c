@@ -202,8 +202,15 @@ static bool tlb_fill(CpuState *cpu, uint32_t lin, bool write, uint32_t *phys)
     e->phys_page = ppage;
     e->flags = flags;
     e->tag_read = page;
-    if (write)
+    if (write) {
         e->tag_write = page;
+        if (in->nwtag >= 0 && in->nwtag < 64) {
+            in->wtag[in->nwtag] = (uint16_t)(e - in->tlb);
+            in->wtag_set[in->nwtag++] = in->tlb == in->tlb_set[1];
+        } else {
+            in->nwtag = -1;
+        }
+    }
     return true;
 }
 
@@ -250,11 +257,19 @@ void lin_write_slow(CpuState *cpu, uint32_t lin, uint32_t val, unsigned size)
 
 void cpu_write_log(CpuState *cpu, WriteLog *log)
 {
-    cpu->in->wlog = log;
-    if (log)
+    CpuInternal *in = cpu->in;
+    in->wlog = log;
+    if (!log)
+        return;
+    if (in->nwtag < 0) {
         for (int s = 0; s < 2; s++)
             for (int i = 0; i < TLB_ENTRIES; i++)
-                cpu->in->tlb_set[s][i].tag_write = TLB_INVALID_TAG;
+                in->tlb_set[s][i].tag_write = TLB_INVALID_TAG;
+    } else {
+        for (int k = 0; k < in->nwtag; k++)
+            in->tlb_set[in->wtag_set[k]][in->wtag[k]].tag_write = TLB_INVALID_TAG;
+    }
+    in->nwtag = 0;
 }
 
 /* ---- accesses with another privilege than the CPL's -------------------------- */

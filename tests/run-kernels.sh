@@ -27,19 +27,23 @@ else
     if ! make -s -C "$tmp/bench" >"$tmp/out" 2>&1; then
         bad "bench: build"
     else
+        # every workload under each engine: the translator, the interpreter,
+        # and both in lockstep (a difference fails the run with a report)
+        for accel in jit interp lockstep; do
         for w in int:20 mem:2 branch:2 call:50 fpu:2 syscall:20000 pagefault:20 smc:2000 io:100000; do
             name=${w%%:*}; n=${w#*:}
             want=$("$tmp/bench/native" "$name" "$n" 2>/dev/null | grep '^BENCH')
-            "$emu" -m 128 -display none -serial stdio -debugcon null -accel interp --timeout 120 \
+            "$emu" -m 128 -display none -serial stdio -debugcon null -accel $accel --timeout 120 \
                 -kernel "$tmp/bench/bench.elf" -append "$name $n" >"$tmp/out" 2>&1 </dev/null
             status=$?
             got=$(grep '^BENCH' "$tmp/out" | tr -d '\r')
             if [ "$status" = 1 ] && [ -n "$want" ] && [ "$got" = "$want" ]; then
-                ok "bench $name x$n: $got"
+                ok "bench $name x$n ($accel): $got"
             else
                 echo "    exit status $status (want 1), got '$got', want '$want'"
-                bad "bench $name x$n"
+                bad "bench $name x$n ($accel)"
             fi
+        done
         done
     fi
 fi

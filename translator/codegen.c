@@ -184,6 +184,10 @@ void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef)
             w = EFLAGS_CF | EFLAGS_OF;
             u = c > 1 ? EFLAGS_OF : 0;
         }
+    } else if ((op == 0xd2 || op == 0xd3) && in->reg != 6) {
+        /* by CL: the count is known only at run time (0 keeps the flags),
+         * so nothing counts as written; OF (beyond 1) and AF are undefined */
+        u = in->reg >= 4 ? EFLAGS_OF | EFLAGS_AF : EFLAGS_OF;
     } else if ((op == 0xfe || op == 0xff) && in->reg <= 1) {
         w = FL_ALL & ~EFLAGS_CF;
     } else if (op == 0x9e) {

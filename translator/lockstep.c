@@ -14,7 +14,8 @@
  * segments, descriptor tables, control and debug registers, x87 state and
  * every logged memory location must agree. Blocks that touched ports,
  * MMIO or BIOS services are not replayed (their side effects would happen
- * twice); they are counted as "not compared". The interpreter's result is
+ * twice), nor blocks reading the clock (RDTSC, RDMSR); they are counted as
+ * "not compared". The interpreter's result is
  * the one that continues.
  */
 #include "translator/internal.h"
@@ -34,6 +35,17 @@ static void snap_take(CpuState *cpu, Snap *s)
     s->io_w = emu_stats[STAT_io_writes];
     s->mmio = emu_stats[STAT_mmio_accesses];
     s->bios = emu_stats[STAT_bios_calls];
+}
+
+/* Instructions that read time: both runs see a different clock. */
+static bool reads_time(const Block *b)
+{
+    for (unsigned i = 0; i < b->ninsn; i++) {
+        unsigned op = b->insns[i].opcode;
+        if (op == 0x0f31 || op == 0x0f32 || op == 0x0f33)
+            return true;                 /* RDTSC, RDMSR (the TSC), RDPMC */
+    }
+    return false;
 }
 
 static bool snap_io(const Snap *s)
@@ -150,18 +162,18 @@ static void report(Jit *j, const Block *b, const CpuState *s0, const CpuState *s
         fprintf(f, "  %08x  %s\n", b->insns[i].eip, text);
     }
     fprintf(f, "state before the block:\n");
-    CpuState tmp = *cpu;
+    CpuState tmp = *cpu, interp = *si;
     *cpu = *s0;
     cpu_dump_state(cpu, f);
     *cpu = *sj;
     fprintf(f, "translated:\n");
     cpu_dump_state(cpu, f);
-    *cpu = *si;
+    *cpu = interp;
     fprintf(f, "interpreted:\n");
     cpu_dump_state(cpu, f);
     *cpu = tmp;
     fprintf(f, "differences (undefined flags %03x ignored):\n", undef);
-    compare(f, sj, si, undef);
+    compare(f, sj, &interp, undef);
 }
 
 /*
@@ -192,7 +204,7 @@ static int64_t ls_block(Jit *j, Block *b)
     if (dead)
         return -2;
     snap_take(cpu, &sj);
-    if (lj.io || snap_io(&s0) || j->ctx.smc || done <= 0) {
+    if (lj.io || snap_io(&s0) || j->ctx.smc || done <= 0 || reads_time(b)) {
         j->st.lockstep_skipped++;
         return done > 0 ? done : 1;
     }
