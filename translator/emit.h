@@ -115,7 +115,7 @@ uint8_t *emit_jmp(Emit *e);
 void emit_jcc_to(Emit *e, int cc, const uint8_t *target);
 void emit_jmp_to(Emit *e, const uint8_t *target);
 void emit_patch(uint8_t *rel32, const uint8_t *target);
-void emit_call_abs(Emit *e, const void *fn);    /* via RAX: mov rax, imm64; call rax */
+void emit_call_abs(Emit *e, const void *fn);    /* via R11: mov r11, imm64; call r11 */
 void emit_jmp_r(Emit *e, int reg);
 void emit_jmp_m(Emit *e, Mem m);
 void emit_push(Emit *e, int reg);
