@@ -565,7 +565,7 @@ START_TEST(string_fast_addr16_wraps)
     }
 
     /* unreal mode: real-mode segments with 4 GiB limits, 16-bit indexes */
-    c = (Case){ .real = true, .ds = { 0x20010, 0xffffffff }, .es = { 0x38040, 0xffffffff },
+    c = (Case){ .real = true, .ds = { 0x20010, 0xffffffff, 0 }, .es = { 0x38040, 0xffffffff, 0 },
                 .esi = 0xfe00, .edi = 0xfc00, .ecx = 0x300 };
     set_insn(&c, OP_MOVS, 2, REP, 2);
     r = run_both(&c, "unreal rep movsw wrap");
@@ -587,7 +587,7 @@ START_TEST(string_fast_addr16_wraps)
     rig_free(r);
 
     /* real mode: a word at DI=FFFF is beyond the limit (#GP) */
-    c = (Case){ .real = true, .ds = { 0x20000 }, .es = { 0x40000 }, .esi = 0xff00,
+    c = (Case){ .real = true, .ds = { 0x20000, 0, 0 }, .es = { 0x40000, 0, 0 }, .esi = 0xff00,
                 .edi = 0xff81, .ecx = 0x100 };
     set_insn(&c, OP_MOVS, 2, REP, 2);
     r = run_both(&c, "real mode rep movsw");
