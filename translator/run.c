@@ -328,8 +328,7 @@ void jit_stats_print(const Jit *j, FILE *f)
     const JitStats *s = &j->st;
     fprintf(f, "translator:\n");
     fprintf(f, "  %-34s %llu\n", "blocks translated", (unsigned long long)s->blocks);
-    fprintf(f, "  %-34s %llu\n", "guest instructions translated", (unsigned long long)s->insns);
-    fprintf(f, "  %-34s %llu (inline %llu, helper %llu)\n", "  of which", 
+    fprintf(f, "  %-34s %llu (inline %llu, helper %llu)\n", "guest instructions translated",
             (unsigned long long)s->insns, (unsigned long long)s->inline_insns,
             (unsigned long long)s->helper_insns);
     fprintf(f, "  %-34s %llu\n", "guest code bytes", (unsigned long long)s->guest_bytes);
