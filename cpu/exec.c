@@ -70,9 +70,11 @@
  * one step of the budget. HLT sets cpu->halted; the loop returns
  * CPU_EXIT_HALT while nothing can wake it.
  *
- * REP string instructions run at most REP_CHUNK iterations per execution
- * and then leave EIP on themselves, with ECX/ESI/EDI updated; the next
- * execution resumes them. Between chunks the loop can take interrupts, end
+ * REP string instructions do a bounded amount of work per execution -
+ * REP_CHUNK element-by-element iterations, or 64 KiB moved in bulk through
+ * host pointers (cpu/ops_string.c), one iteration when TF is set or a
+ * breakpoint hit - and then leave EIP on themselves, with ECX/ESI/EDI
+ * updated; the next execution resumes them. Between chunks the loop can take interrupts, end
  * the budget or honour an exit request, exactly as the hardware does
  * between iterations (SDM Vol. 2 "REP", "interruption of repeated strings").
  *

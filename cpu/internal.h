@@ -50,7 +50,8 @@ typedef struct TlbEntry {
 } TlbEntry;
 enum { TLBF_GLOBAL = 1u << 0, TLBF_LARGE = 1u << 1 };
 
-/* Maximum iterations of a REP string instruction per execution (see ops_string.c). */
+/* Maximum ordinary (element-by-element) iterations of a REP string
+ * instruction per execution; bulk runs are bounded by bytes (ops_string.c). */
 #define REP_CHUNK 1024
 
 /* Lockstep's record of guest memory writes (cpu/tlb.c fills it while set):

@@ -228,7 +228,7 @@ void cache_invalidate_block(Jit *j, Block *b)
 
 void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len)
 {
-    uint32_t end = phys + len;
+    uint64_t end = (uint64_t)phys + len;     /* no wrap at the top of 4 GiB */
     for (uint32_t k = 0; k < j->nxblocks;) {
         Block *b = j->xblocks[k];
         if (b->phys2 < end && phys < b->phys2_end) {
@@ -239,11 +239,10 @@ void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len)
             k++;
         }
     }
-    for (uint32_t page = phys & PAGE_MASK; page < end || page == (phys & PAGE_MASK);
-         page += PAGE_SIZE) {
-        PageInfo *p = page_find(j, page);
+    for (uint64_t page = phys & PAGE_MASK; page < end; page += PAGE_SIZE) {
+        PageInfo *p = page_find(j, (uint32_t)page);
         if (!p)
-            goto next;
+            continue;
         for (Block **bp = &p->blocks; *bp;) {
             Block *b = *bp;
             if (b->phys < end && phys < b->phys_end) {
@@ -257,8 +256,5 @@ void cache_invalidate_range(Jit *j, uint32_t phys, uint32_t len)
             }
         }
         page_release(j, p);
-    next:
-        if (page + PAGE_SIZE < page)
-            break;
     }
 }

@@ -223,16 +223,17 @@ void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef)
 
 /* ---- small emitters ------------------------------------------------------------ */
 
-static void store_regs(Gen *g)
+/* Guest registers: host registers <-> cpu->regs (also the trampoline's). */
+static void store_regs(Emit *e)
 {
     for (int r = 0; r < 8; r++)
-        emit_store(&g->e, 4, m_greg(r), hreg(r));
+        emit_store(e, 4, m_greg(r), hreg(r));
 }
 
-static void load_regs(Gen *g)
+static void load_regs(Emit *e)
 {
     for (int r = 0; r < 8; r++)
-        emit_load(&g->e, 4, hreg(r), m_greg(r));
+        emit_load(e, 4, hreg(r), m_greg(r));
 }
 
 /* Host EFLAGS -> lf_host: two instructions, no read-modify-write. */
@@ -328,12 +329,12 @@ static void call_helper(Gen *g, int i)
     const Insn *in = &g->ins[i];
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), in->eip);
     emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - i - 1));
-    store_regs(g);
+    store_regs(&g->e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
     emit_call_abs(e, (const void *)jit_helper_insn);
     emit_mov_rr(e, 4, H_R10, H_RAX);
-    load_regs(g);
+    load_regs(&g->e);
     emit_test_rr(e, 4, H_R10, H_R10);
     emit_jcc_to(e, CC_NE, g->j->epi_early);
 }
@@ -548,7 +549,7 @@ static int greg_sized(int r, unsigned size)
 /* ALU op on (dst, src) kinds: reg/reg, reg/mem, mem/reg, reg/imm, mem/imm. */
 static bool gen_alu(Gen *g, const Insn *in, int op, unsigned size, int form, uint32_t imm)
 {
-    /* form: 0 = E,G  1 = G,E  2 = E,imm */
+    /* form: 0 = E,G  1 = G,E  2 = E,imm  3 = AL/eAX,imm */
     Emit *e = &g->e;
     bool dead = !(g->live[g->cur + 1] & FL_ALL);
     bool writes = op != ALU_CMP;
@@ -850,7 +851,7 @@ static bool gen_imul2(Gen *g, const Insn *in, bool has_imm)
     return true;
 }
 
-/* MUL/IMUL/DIV/IDIV r/m (F7 /4-/7), 32- and 16-bit; the divisor goes to R10. */
+/* MUL/IMUL/DIV/IDIV r/m32 (F7 /4-/7); the operand goes to R10. */
 static bool gen_muldiv(Gen *g, const Insn *in)
 {
     Emit *e = &g->e;
@@ -865,11 +866,6 @@ static bool gen_muldiv(Gen *g, const Insn *in)
         emit_load(e, size, H_R10, m);
     }
     if (digit >= 6) {
-        if (size != 4) {
-            if (s)
-                g->e.bad = true;
-            return false;
-        }
         if (!s)
             s = new_stub(g);
         materialize(g);
@@ -1162,7 +1158,7 @@ static bool gen_fpu(Gen *g, const Insn *in)
     materialize(g);
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), in->eip);
     emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - g->cur - 1));
-    store_regs(g);
+    store_regs(&g->e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
     emit_call_abs(e, (const void *)jit_helper_fpu);
@@ -1411,12 +1407,7 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
         cache_flush(j);
     static Gen gen;
     Gen *g = &gen;
-    memset(g, 0, offsetof(Gen, live));
-    g->nstubs = 0;
-    g->cur = 0;
-    g->ended = false;
-    g->xlen = 0;
-    g->helper_mask = 0;
+    memset(g, 0, sizeof *g);
     g->j = j;
     g->cpu = cpu;
     g->key = key;
@@ -1442,11 +1433,10 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
         uint32_t first = PAGE_SIZE - (phys & (PAGE_SIZE - 1));
         uint32_t p2 = cpu_translate(cpu, (b->lin & PAGE_MASK) + PAGE_SIZE, false) &
                       mem_a20_mask(cpu->mem);
-        if (!mem_host_ptr(cpu->mem, p2, false) || !cache_has_room(j))
-            return NULL;                 /* interpret it */
-        b->phys2 = p2 ? p2 : PAGE_SIZE * 0;
-        if (!p2)
-            return NULL;                 /* page 0 as a tail: not worth a special case */
+        /* phys2 == 0 means "no second page": a tail in page 0 is interpreted */
+        if (!p2 || !mem_host_ptr(cpu->mem, p2, false) || !cache_has_room(j))
+            return NULL;
+        b->phys2 = p2;
         b->phys2_end = p2 + (g->xlen - first);
     }
     b->ninsn = (uint16_t)g->n;
@@ -1543,15 +1533,13 @@ void codegen_stubs(Jit *j)
     emit_mov_rr(&e, 8, H_R12, H_RDX);
     emit_mov_rr(&e, 8, H_R14, H_RCX);
     emit_mov_rr(&e, 8, H_R11, H_RSI);
-    for (int r = 0; r < 8; r++)
-        emit_load(&e, 4, guest_hreg[r], mem_bd(H_R15, CPU_OFF(regs) + 4 * r));
+    load_regs(&e);
     emit_jmp_r(&e, H_R11);
     /* epi_normal: every block instruction ran (left = 0) */
     j->epi_normal = e.p;
     emit_store_imm(&e, 4, mem_bd(H_R12, CTX_OFF(left)), 0);
     j->epi_early = e.p;
-    for (int r = 0; r < 8; r++)
-        emit_store(&e, 4, mem_bd(H_R15, CPU_OFF(regs) + 4 * r), guest_hreg[r]);
+    store_regs(&e);
     emit_alu_ri(&e, 8, ALU_ADD, H_RSP, 8);
     emit_pop(&e, H_R15);
     emit_pop(&e, H_R14);

@@ -41,7 +41,7 @@ extern const int8_t guest_hreg[8];
 #define JC_SIZE         (JC_PAGES * 64)
 
 /* Guest arithmetic flags (CF PF AF ZF SF OF), as EFLAGS bits. */
-#define FL_ALL 0x8d5u
+#define FL_ALL FLAGS_ARITH
 
 typedef struct Block {
     uint32_t phys;            /* physical address of the first guest byte */
@@ -81,7 +81,6 @@ typedef struct JitCtx {
     uint32_t key;             /* key of the blocks being run */
     uint32_t smc;             /* code was invalidated while translated code ran */
     uint64_t helper_calls;    /* counted by the helper wrapper */
-    uint64_t jc_misses;
     JcEntry jc[JC_SIZE];
 } JitCtx;
 

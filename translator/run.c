@@ -43,17 +43,33 @@ uint32_t jit_key(const CpuState *cpu)
  * code must leave (control transfer, mode change, SMC in the current code,
  * halt, interrupt shadow, pending attention, #DB trap) with cpu->eip set.
  */
+/* Translated code keeps the arithmetic flags as an image (LF_HOST). */
+static void flags_to_host_image(CpuState *cpu)
+{
+    if (cpu->in->lf_op == LF_HOST)
+        return;
+    flags_sync(cpu);
+    cpu->in->lf_host = cpu->eflags & FLAGS_ARITH;
+    cpu->in->lf_op = LF_HOST;
+}
+
+/* What cpu_exec_one does before the semantics: the instruction's EIP/ESP
+ * for a precise unwind, EIP committed to the next one (returned). */
+static uint32_t begin_insn(CpuState *cpu, const Insn *i)
+{
+    cpu->in->insn_eip = cpu->eip;
+    cpu->in->insn_esp = cpu->regs[R_ESP];
+    uint32_t next = cpu->eip + i->len;
+    cpu->eip = code32(cpu) ? next : (next & 0xffff);
+    return cpu->eip;
+}
+
 int jit_helper_insn(CpuState *cpu, const Insn *i)
 {
     Jit *j = jit_current;
     CpuInternal *in = cpu->in;
     j->ctx.helper_calls++;
-    in->insn_eip = cpu->eip;
-    in->insn_esp = cpu->regs[R_ESP];
-    uint32_t next = cpu->eip + i->len;
-    if (!code32(cpu))
-        next &= 0xffff;
-    cpu->eip = next;
+    uint32_t next = begin_insn(cpu, i);
     cpu->intr_shadow = false;
     in->shadow_next = false;
     uint32_t if_before = cpu->eflags & EFLAGS_IF;
@@ -64,12 +80,7 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
     }
     i->op->exec(cpu, i);
     cpu->intr_shadow = in->shadow_next;
-    if (in->lf_op != LF_HOST) {
-        /* translated code keeps the arithmetic flags as an image (LF_HOST) */
-        flags_sync(cpu);
-        in->lf_host = cpu->eflags & FLAGS_ARITH;
-        in->lf_op = LF_HOST;
-    }
+    flags_to_host_image(cpu);
     if (in->dr6_hits) {
         cpu->dr[6] |= in->dr6_hits;
         in->dr6_hits = 0;
@@ -94,11 +105,7 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
  */
 void jit_helper_fpu(CpuState *cpu, const Insn *i)
 {
-    CpuInternal *in = cpu->in;
-    in->insn_eip = cpu->eip;
-    in->insn_esp = cpu->regs[R_ESP];
-    uint32_t next = cpu->eip + i->len;
-    cpu->eip = code32(cpu) ? next : (next & 0xffff);
+    begin_insn(cpu, i);
     i->op->exec(cpu, i);
 }
 
@@ -235,11 +242,7 @@ static int64_t run_code(Jit *j, Block *b, int64_t slice)
     j->ctx.key = b->key;
     j->ctx.smc = 0;
     j->ctx.chain_site = NULL;
-    if (cpu->in->lf_op != LF_HOST) {
-        flags_sync(cpu);
-        cpu->in->lf_host = cpu->eflags & FLAGS_ARITH;
-        cpu->in->lf_op = LF_HOST;
-    }
+    flags_to_host_image(cpu);
     if (emu_log_mask & LOG_EXEC)
         emu_log("exec: %04x:%08x block %u insns\n", cpu->seg[SEG_CS].sel, cpu->eip, b->ninsn);
     j->running = true;
