@@ -181,17 +181,18 @@ static bool tlb_fill(CpuState *cpu, uint32_t lin, bool write, uint32_t *phys)
         ppage = w.phys & PAGE_MASK;
         flags = (w.global ? TLBF_GLOBAL : 0) | (w.large ? TLBF_LARGE : 0);
     }
+    ppage &= mem_a20_mask(cpu->mem);    /* the page the bus really reaches */
     *phys = ppage | (lin & (PAGE_SIZE - 1));
     STAT(tlb_misses);
     if (in->dr_data && debug_page_watched(cpu, page))
         return false;
-    if (write && in->code_map && mem_code_page(in->code_map, ppage & mem_a20_mask(cpu->mem)))
+    if (write && in->code_map && mem_code_page(in->code_map, ppage))
         return false;            /* translated code lives here: mem_write tells the translator */
     uint8_t *host = mem_host_ptr(cpu->mem, ppage, write);
     if (!host)
         return false;
     if (write && in->wlog)
-        write_log_page(in->wlog, ppage & mem_a20_mask(cpu->mem), host);
+        write_log_page(in->wlog, ppage, host);
     if (flags & TLBF_LARGE)
         in->tlb_large = true;
     TlbEntry *e = &in->tlb[(lin >> PAGE_SHIFT) % TLB_ENTRIES];
