@@ -79,6 +79,7 @@ typedef struct Stub {
     int nfrom;
     uint8_t *resume;          /* continue here after the helper; NULL: leave */
     int fs_after;             /* flag state the resume point expects */
+    bool x87;                 /* the host holds the guest x87 here (gen_x87) */
 } Stub;
 
 typedef struct Gen {
@@ -100,6 +101,7 @@ typedef struct Gen {
     int cur;
     bool ended;
     unsigned xlen;            /* the one instruction crosses pages: its length */
+    bool x87res;              /* known here: the host's x87 holds the guest's */
     uint64_t helper_mask;     /* instructions that call their helper (traces) */
 } Gen;
 
@@ -310,6 +312,7 @@ static Stub *new_stub(Gen *g)
     s->nfrom = 0;
     s->resume = NULL;
     s->fs_after = FS_MEM;
+    s->x87 = g->x87res;
     return s;
 }
 
@@ -322,11 +325,14 @@ static void stub_branch(Gen *g, Stub *s, int cc)
         g->e.bad = true;
 }
 
+static void x87_spill(Gen *g);
+
 /* The helper call for instruction i (flags must be in state MEM). */
 static void call_helper(Gen *g, int i)
 {
     Emit *e = &g->e;
     const Insn *in = &g->ins[i];
+    x87_spill(g);
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), in->eip);
     emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - i - 1));
     store_regs(&g->e);
@@ -1136,12 +1142,179 @@ static bool gen_xchg(Gen *g, const Insn *in, unsigned size)
     return !g->e.bad;
 }
 
+/* ---- x87 on the host's x87 ------------------------------------------------------
+
+ * While every x87 exception is masked (FCW), none is pending (FSW.ES) and
+ * CR0.EM/TS are clear, an x87 instruction cannot fault except on its
+ * memory operand, and the host's x87 computes exactly the guest's results,
+ * flags, C0-C3 and TOP: same ISA, same 80-bit formats, same precision and
+ * rounding control. So a run of x87 instructions in a block executes on
+ * the host's x87: the guest state is loaded with FXRSTOR from an image
+ * built by jit_x87_to_fx (translator/run.c) when the run starts (after
+ * checking those conditions; if they fail, the rest of the block is left
+ * to the interpreter), the instructions are emitted as themselves
+ * (register forms byte for byte, memory forms on the TLB's host address),
+ * and the state goes back with FXSAVE + FNINIT (the host stack is left
+ * empty, as the ABI wants) after the block's last x87 instruction and
+ * before any helper call or slow path. FIP, FOP, FDP and FDS are stored by
+ * the generated code, as op_esc does.
+ */
+
+static void call_c(Gen *g, const void *fn, int32_t ctx_arg)
+{
+    Emit *e = &g->e;
+    materialize(g);
+    store_regs(e);
+    emit_mov_rr(e, 8, H_RDI, H_CPU);
+    emit_lea(e, 8, H_RSI, m_ctx(ctx_arg));
+    emit_call_abs(e, fn);
+    static const int caller_saved[] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
+    for (unsigned k = 0; k < 5; k++)
+        emit_load(e, 4, hreg(caller_saved[k]), m_greg(caller_saved[k]));
+}
+
+static void x87_load(Gen *g)
+{
+    static const uint8_t fxrstor[2] = { 0x0f, 0xae };
+    call_c(g, (const void *)jit_x87_to_fx, CTX_OFF(fx));
+    emit_op_rm(&g->e, 4, fxrstor, 2, 1, m_ctx(CTX_OFF(fx)));
+    emit_store_imm(&g->e, 1, m_ctx(CTX_OFF(x87_host)), 1);
+    g->x87res = true;
+}
+
+/* Before C code runs (helpers, the run loop): the guest x87 back from the
+ * host's if it is there (flags must be in state MEM: this compares). */
+static void x87_spill(Gen *g)
+{
+    Emit *e = &g->e;
+    materialize(g);
+    emit_alu_mi(e, 1, ALU_CMP, m_ctx(CTX_OFF(x87_host)), 0);
+    uint8_t *skip = emit_jcc(e, CC_E);
+    uint8_t *call = e->p;
+    emit_u8(e, 0xe8);                    /* call rel32 to the shared subroutine */
+    emit_u32(e, (uint32_t)(g->j->x87_spill - (call + 5)));
+    emit_patch(skip, e->p);
+    g->x87res = false;
+}
+
+/* Start of a run on the host: check the conditions, load the state. */
+static void x87_enter(Gen *g)
+{
+    Emit *e = &g->e;
+    materialize(g);
+    emit_alu_mi(e, 1, ALU_CMP, m_ctx(CTX_OFF(x87_host)), 0);
+    uint8_t *there = emit_jcc(e, CC_NE);        /* still there from earlier code */
+    emit_test_mi(e, 4, m_cpu(CPU_OFF(cr) + 0), CR0_EM | CR0_TS);
+    uint8_t *f1 = emit_jcc(e, CC_NE);
+    emit_movzx_rm(e, 2, H_R9, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fcw)));
+    emit_alu_ri(e, 4, ALU_AND, H_R9, 0x3f);
+    emit_alu_ri(e, 4, ALU_CMP, H_R9, 0x3f);
+    uint8_t *f2 = emit_jcc(e, CC_NE);
+    emit_test_mi(e, 2, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fsw)), 0x80);
+    uint8_t *f3 = emit_jcc(e, CC_NE);
+    x87_load(g);
+    emit_movzx_rm(e, 2, H_R9, m_cpu(CPU_OFF(seg) + SEG_CS * (int32_t)sizeof(SegCache) +
+                                   (int32_t)offsetof(SegCache, sel)));
+    emit_store(e, 2, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fcs)), H_R9);
+    uint8_t *ok = emit_jmp(e);
+    emit_patch(f1, e->p);
+    emit_patch(f2, e->p);
+    emit_patch(f3, e->p);
+    int32_t rest = g->n - g->cur;
+    emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), g->ins[g->cur].eip);
+    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)rest);
+    emit_store_imm(e, 4, m_ctx(CTX_OFF(interp)), (uint32_t)rest);
+    emit_jmp_to(e, g->j->epi_early);
+    emit_patch(ok, e->p);
+    emit_patch(there, e->p);
+    g->x87res = true;
+}
+
+/* Size of the memory operand of an x87 instruction the host may run, 0 for
+ * a register form it may run, -1 for the rest (control instructions,
+ * transcendentals, FCOMI's EFLAGS, BCD). */
+static int x87_host_size(const Insn *in)
+{
+    unsigned op = in->opcode, r = in->reg;
+    if (in->mod == 3) {
+        switch (op) {
+        case 0xd8: return 0;                                  /* arithmetic, FCOM, FCOMP */
+        case 0xdc: return (r == 2 || r == 3) ? -1 : 0;         /* (DC D0-DF: aliases) */
+        case 0xde: return r == 2 ? -1 : r == 3 ? (in->modrm == 0xd9 ? 0 : -1) : 0;
+        case 0xd9:
+            if (r <= 1) return 0;                              /* FLD ST(i), FXCH */
+            if (in->modrm == 0xd0) return 0;                   /* FNOP */
+            if (r == 4 && (in->modrm & 7) != 2 && (in->modrm & 7) != 3 && (in->modrm & 7) < 6)
+                return 0;                                      /* FCHS FABS FTST FXAM */
+            if (r == 5 && in->modrm != 0xef) return 0;         /* FLD1 ... FLDZ */
+            if (in->modrm == 0xfa) return 0;                   /* FSQRT */
+            return -1;
+        case 0xda: return in->modrm == 0xe9 ? 0 : -1;          /* FUCOMPP */
+        case 0xdd: return (r == 0 || r == 2 || r == 3 || r == 4 || r == 5) ? 0 : -1;
+        case 0xdf: return in->modrm == 0xe0 ? 0 : -1;          /* FNSTSW AX */
+        default: return -1;
+        }
+    }
+    switch (op) {
+    case 0xd8: return 4;                                       /* arith m32fp */
+    case 0xdc: return 8;                                       /* arith m64fp */
+    case 0xda: return 4;                                       /* arith m32int */
+    case 0xde: return 2;                                       /* arith m16int */
+    case 0xd9: return (r == 0 || r == 2 || r == 3) ? 4 : -1;   /* FLD/FST/FSTP m32fp */
+    case 0xdd: return (r == 0 || r == 2 || r == 3) ? 8 : -1;   /* m64fp */
+    case 0xdb: return (r == 0 || r == 2 || r == 3) ? 4 : (r == 5 || r == 7) ? 10 : -1;
+    case 0xdf: return (r == 0 || r == 2 || r == 3) ? 2 : (r == 5 || r == 7) ? 8 : -1;
+    default: return -1;
+    }
+}
+
+static bool x87_host_writes(const Insn *in)
+{
+    return in->mod != 3 && (in->reg == 2 || in->reg == 3 || in->reg == 7) &&
+           (in->opcode == 0xd9 || in->opcode == 0xdd || in->opcode == 0xdb || in->opcode == 0xdf);
+}
+
+/* One x87 instruction on the host's x87; false: not this one. */
+static bool gen_x87(Gen *g, const Insn *in)
+{
+    Emit *e = &g->e;
+    int size = x87_host_size(in);
+    if (size < 0 || (size > 0 && !(g->flat & (1u << in->seg))) || in->lock)
+        return false;
+    if (!g->x87res)
+        x87_enter(g);
+    if (!(in->opcode == 0xdf && in->modrm == 0xe0)) {
+        emit_store_imm(e, 4, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fip)), in->eip);
+        emit_store_imm(e, 2, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fop)),
+                       (in->opcode & 7) << 8 | in->modrm);
+    }
+    if (size == 0) {
+        emit_u8(e, (uint8_t)in->opcode);
+        emit_u8(e, in->modrm);
+        return true;
+    }
+    Stub *s = new_stub(g);
+    Mem m = gen_modrm_mem(g, s, in, (unsigned)size, x87_host_writes(in));
+    emit_store(e, 4, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fdp)), H_R8);
+    emit_movzx_rm(e, 2, H_R10, m_cpu(CPU_OFF(seg) + in->seg * (int32_t)sizeof(SegCache) +
+                                    (int32_t)offsetof(SegCache, sel)));
+    emit_store(e, 2, m_cpu(CPU_OFF(fpu) + (int32_t)offsetof(FpuState, fds)), H_R10);
+    uint8_t op = (uint8_t)in->opcode;
+    emit_op_rm(e, 4, &op, 1, in->reg, m);
+    s->resume = e->p;
+    s->fs_after = g->fs;
+    return true;
+}
+
 /* x87 instructions that leave general registers, EFLAGS and EIP alone:
  * a lighter call (no exit test; the callee-saved guest registers stay). */
 static bool gen_fpu(Gen *g, const Insn *in)
 {
     unsigned op = in->opcode;
     Emit *e = &g->e;
+    if (gen_x87(g, in))
+        return true;
+    x87_spill(g);
     if (op == 0xdf && in->modrm == 0xe0) {
         /* FNSTSW AX: #NM when CR0.EM or TS, else AX = FSW (TOP included) */
         Stub *s = new_stub(g);
@@ -1331,6 +1504,8 @@ static void emit_stubs(Gen *g)
             emit_patch(s->from[f], e->p);
         g->fs = FS_MEM;
         call_helper(g, s->insn);
+        if (s->x87)
+            x87_load(g);
         if (!s->resume) {
             emit_jmp_to(e, g->j->epi_early);
             continue;
@@ -1460,11 +1635,13 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
         Emit save = *e;
         int nstubs = g->nstubs;
         int fs = g->fs;
+        bool x87res = g->x87res;
         bool ok = gen_insn(g, in);
         if (!ok || e->bad) {
             *e = save;                   /* drop any partial inline code */
             g->nstubs = nstubs;
             g->fs = fs;
+            g->x87res = x87res;
             g->ended = false;
             materialize(g);
             call_helper(g, i);
@@ -1520,7 +1697,7 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
 void codegen_stubs(Jit *j)
 {
     Emit e;
-    emit_init(&e, j->buf, 512);
+    emit_init(&e, j->buf, 1024);
     j->enter = (void (*)(CpuState *, void *, JitCtx *, CpuInternal *))(void *)e.p;
     emit_push(&e, H_RBX);
     emit_push(&e, H_RBP);
@@ -1535,10 +1712,31 @@ void codegen_stubs(Jit *j)
     emit_mov_rr(&e, 8, H_R11, H_RSI);
     load_regs(&e);
     emit_jmp_r(&e, H_R11);
+    /* x87_spill: called (flags in MEM, stack 8 off 16) when ctx.x87_host */
+    static const uint8_t fxsave[2] = { 0x0f, 0xae };
+    j->x87_spill = e.p;
+    emit_op_rm(&e, 4, fxsave, 2, 0, mem_bd(H_R12, CTX_OFF(fx)));
+    emit_u8(&e, 0xdb);                   /* FNINIT: the host stack empty again */
+    emit_u8(&e, 0xe3);
+    store_regs(&e);
+    emit_alu_ri(&e, 8, ALU_SUB, H_RSP, 8);
+    emit_mov_rr(&e, 8, H_RDI, H_R15);
+    emit_lea(&e, 8, H_RSI, mem_bd(H_R12, CTX_OFF(fx)));
+    emit_call_abs(&e, (const void *)jit_fx_to_x87);
+    emit_alu_ri(&e, 8, ALU_ADD, H_RSP, 8);
+    load_regs(&e);
+    emit_store_imm(&e, 1, mem_bd(H_R12, CTX_OFF(x87_host)), 0);
+    emit_ret(&e);
     /* epi_normal: every block instruction ran (left = 0) */
     j->epi_normal = e.p;
     emit_store_imm(&e, 4, mem_bd(H_R12, CTX_OFF(left)), 0);
     j->epi_early = e.p;
+    emit_alu_mi(&e, 1, ALU_CMP, mem_bd(H_R12, CTX_OFF(x87_host)), 0);
+    uint8_t *no_x87 = emit_jcc(&e, CC_E);
+    uint8_t *call = e.p;
+    emit_u8(&e, 0xe8);
+    emit_u32(&e, (uint32_t)(j->x87_spill - (call + 5)));
+    emit_patch(no_x87, e.p);
     store_regs(&e);
     emit_alu_ri(&e, 8, ALU_ADD, H_RSP, 8);
     emit_pop(&e, H_R15);

@@ -81,6 +81,9 @@ typedef struct JitCtx {
     uint32_t key;             /* key of the blocks being run */
     uint32_t smc;             /* code was invalidated while translated code ran */
     uint64_t helper_calls;    /* counted by the helper wrapper */
+    int32_t interp;           /* instructions the run loop must interpret next */
+    uint8_t x87_host;         /* the host's x87 holds the guest's (codegen gen_x87) */
+    _Alignas(16) uint8_t fx[512];  /* FXSAVE image: the guest x87 in the host's */
     JcEntry jc[JC_SIZE];
 } JitCtx;
 
@@ -114,6 +117,7 @@ struct Jit {
     void (*enter)(CpuState *cpu, void *code, JitCtx *ctx, CpuInternal *in);
     uint8_t *epi_normal;      /* exit: guest state in host regs, EIP in cpu */
     uint8_t *epi_early;       /* the same, ctx->left already set */
+    uint8_t *x87_spill;       /* subroutine: the guest x87 back from the host's */
 
     Block *blocks;
     uint32_t nblocks;
@@ -167,6 +171,8 @@ extern Jit *jit_current;      /* the translator of the running CPU */
 uint32_t jit_key(const CpuState *cpu);
 int jit_helper_insn(CpuState *cpu, const Insn *i);
 void jit_helper_fpu(CpuState *cpu, const Insn *i);
+void jit_x87_to_fx(CpuState *cpu, uint8_t *fx);
+void jit_fx_to_x87(CpuState *cpu, const uint8_t *fx);
 void jit_trace_block(Jit *j, const Block *b, uint64_t helper_mask);
 
 /* ---- lockstep.c ----------------------------------------------------------------- */

@@ -340,6 +340,12 @@ CpuExit lockstep_exec(Jit *j, int64_t budget)
             return jit_finish(cpu, CPU_EXIT_REQUEST);
         }
         in->executed += n;
+        for (int32_t k = j->ctx.interp; k > 0 && !cpu->halted; k--) {
+            j->ctx.interp = 0;          /* the rest of the block, interpreted */
+            cpu_exec_one(cpu);
+            in->executed++;
+        }
+        j->ctx.interp = 0;
     }
     return jit_finish(cpu, CPU_EXIT_BUDGET);
 }

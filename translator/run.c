@@ -109,6 +109,51 @@ void jit_helper_fpu(CpuState *cpu, const Insn *i)
     i->op->exec(cpu, i);
 }
 
+/*
+ * The guest x87 state to and from an FXSAVE image (SDM Vol. 2 FXSAVE,
+ * table 3-53): translated code loads it into the host's x87 with FXRSTOR
+ * for a run of x87 instructions and stores it back with FXSAVE
+ * (translator/codegen.c, gen_x87). The abridged tag byte has bit p set for
+ * a non-empty physical register p; ST(i) is stored in stack order. FCW
+ * does not change while the host holds the state, and FIP/FDP/FOP are
+ * written by the generated code itself. MXCSR is the host's own.
+ */
+void jit_x87_to_fx(CpuState *cpu, uint8_t *fx)
+{
+    const FpuState *f = &cpu->fpu;
+    memset(fx, 0, 32);
+    memcpy(fx + 0, &f->fcw, 2);
+    memcpy(fx + 2, &f->fsw, 2);
+    for (int p = 0; p < 8; p++)
+        if (((f->ftw >> (2 * p)) & 3) != 3)
+            fx[4] |= (uint8_t)(1u << p);
+    uint32_t mxcsr = __builtin_ia32_stmxcsr();
+    memcpy(fx + 24, &mxcsr, 4);
+    int top = (f->fsw >> 11) & 7;
+    for (int i = 0; i < 8; i++) {
+        const Fp80 *r = &f->st[(top + i) & 7];
+        memcpy(fx + 32 + 16 * i, &r->sig, 8);
+        memcpy(fx + 40 + 16 * i, &r->se, 2);
+    }
+}
+
+void jit_fx_to_x87(CpuState *cpu, const uint8_t *fx)
+{
+    FpuState *f = &cpu->fpu;
+    memcpy(&f->fsw, fx + 2, 2);
+    for (int p = 0; p < 8; p++) {
+        unsigned old = (f->ftw >> (2 * p)) & 3;
+        unsigned tag = (fx[4] >> p) & 1 ? (old == 3 ? 0 : old) : 3;
+        f->ftw = (uint16_t)((f->ftw & ~(3u << (2 * p))) | tag << (2 * p));
+    }
+    int top = (f->fsw >> 11) & 7;
+    for (int i = 0; i < 8; i++) {
+        Fp80 *r = &f->st[(top + i) & 7];
+        memcpy(&r->sig, fx + 32 + 16 * i, 8);
+        memcpy(&r->se, fx + 40 + 16 * i, 2);
+    }
+}
+
 static void tlb_flush_hook(void *opaque, uint32_t lin, bool all)
 {
     Jit *j = opaque;
@@ -241,6 +286,8 @@ static int64_t run_code(Jit *j, Block *b, int64_t slice)
     j->ctx.left = 0;
     j->ctx.key = b->key;
     j->ctx.smc = 0;
+    j->ctx.interp = 0;
+    j->ctx.x87_host = 0;
     j->ctx.chain_site = NULL;
     flags_to_host_image(cpu);
     if (emu_log_mask & LOG_EXEC)
@@ -311,6 +358,15 @@ CpuExit jit_exec(Jit *j, int64_t budget)
         }
         j->pending_chain = NULL;
         in->executed += run_code(j, b, budget - in->executed);
+        /* translated code asked for the rest of its block interpreted (x87
+         * instructions while an x87 exception is unmasked, CR0.TS/EM set) */
+        for (int32_t k = j->ctx.interp; k > 0 && !cpu->halted; k--) {
+            j->ctx.interp = 0;
+            cpu_exec_one(cpu);
+            in->executed++;
+            j->st.interp_steps++;
+        }
+        j->ctx.interp = 0;
         if (j->ctx.chain_site && j->chain) {
             j->pending_chain = j->ctx.chain_site;
             j->pending_eip = cpu->eip;
