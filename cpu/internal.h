@@ -47,6 +47,7 @@ typedef struct TlbEntry {
     uint32_t phys_page;
     uint32_t flags;          /* TLBF_* */
     uintptr_t addend;        /* host pointer = lin + addend */
+    uint64_t pad;            /* 32 bytes: translated code indexes with a shift */
 } TlbEntry;
 enum { TLBF_GLOBAL = 1u << 0, TLBF_LARGE = 1u << 1 };
 

@@ -902,6 +902,14 @@ START_TEST(shifts_by_one_imm_cl)
     expect(&o.e, 3, "shl rax, 1");
     emit_shl64(out(&o), H_R12, 32);
     expect(&o.e, 4, "shl r12, 0x20");
+    emit_rorx(out(&o), H_R9, H_R8, 7);
+    expect(&o.e, 6, "rorx r9d, r8d, 7");
+    emit_rorx(out(&o), H_RAX, H_RDI, 12);
+    expect(&o.e, 6, "rorx eax, edi, 0xc");
+    emit_rorx(out(&o), H_R10, H_RCX, 31);
+    expect(&o.e, 6, "rorx r10d, ecx, 0x1f");
+    emit_rorx(out(&o), H_RDX, H_R13, 1);
+    expect(&o.e, 6, "rorx edx, r13d, 1");
 }
 END_TEST
 

@@ -70,7 +70,7 @@ enum { FS_MEM, FS_HOST };
 #define IN_OFF(f)  ((int32_t)offsetof(CpuInternal, f))
 #define CTX_OFF(f) ((int32_t)offsetof(JitCtx, f))
 
-_Static_assert(sizeof(TlbEntry) == 24, "the inline TLB probe scales by 24");
+_Static_assert(sizeof(TlbEntry) == 32, "the inline TLB probe indexes by (lin >> 7) & mask");
 _Static_assert(sizeof(JcEntry) == 24, "the inline jump-cache probe scales by 24");
 
 typedef struct Stub {
@@ -379,14 +379,22 @@ static void gen_seg(Gen *g, Stub *s, int seg, unsigned size, bool write)
                                            (int32_t)offsetof(SegCache, base)));
 }
 
-/* Linear in R8 -> host address [R9 + R8] through the TLB, or the stub. */
+/*
+ * Linear in R8 -> host address [R9 + R8] through the TLB, or the stub.
+ * The entry's byte offset is (lin >> 7) & ((TLB_ENTRIES - 1) << 5): one
+ * RORX (BMI2) or MOV+SHR and an AND; the tag compare takes the page of the
+ * access's last byte, so a page-crossing access misses.
+ */
 static Mem gen_tlb(Gen *g, Stub *s, unsigned size, bool write)
 {
     Emit *e = &g->e;
-    emit_mov_rr(e, 4, H_R9, H_R8);
-    emit_shift_ri(e, 4, SH_SHR, H_R9, PAGE_SHIFT);
-    emit_alu_ri(e, 4, ALU_AND, H_R9, TLB_ENTRIES - 1);
-    emit_lea(e, 8, H_R9, mem_bisd(H_R9, H_R9, 1, 0));           /* x3, then x8 below */
+    if (g->j->bmi2) {
+        emit_rorx(e, H_R9, H_R8, PAGE_SHIFT - 5);
+    } else {
+        emit_mov_rr(e, 4, H_R9, H_R8);
+        emit_shift_ri(e, 4, SH_SHR, H_R9, PAGE_SHIFT - 5);
+    }
+    emit_alu_ri(e, 4, ALU_AND, H_R9, (TLB_ENTRIES - 1) << 5);
     if (size == 1)
         emit_mov_rr(e, 4, H_R10, H_R8);
     else
@@ -394,9 +402,9 @@ static Mem gen_tlb(Gen *g, Stub *s, unsigned size, bool write)
     emit_alu_ri(e, 4, ALU_AND, H_R10, (int32_t)PAGE_MASK);
     int32_t tag = g->tlb_off + (write ? (int32_t)offsetof(TlbEntry, tag_write)
                                       : (int32_t)offsetof(TlbEntry, tag_read));
-    emit_alu_rm(e, 4, ALU_CMP, H_R10, mem_bisd(H_IN, H_R9, 3, tag));
+    emit_alu_rm(e, 4, ALU_CMP, H_R10, mem_bisd(H_IN, H_R9, 0, tag));
     stub_branch(g, s, CC_NE);
-    emit_load(e, 8, H_R9, mem_bisd(H_IN, H_R9, 3, g->tlb_off + (int32_t)offsetof(TlbEntry, addend)));
+    emit_load(e, 8, H_R9, mem_bisd(H_IN, H_R9, 0, g->tlb_off + (int32_t)offsetof(TlbEntry, addend)));
     return mem_bisd(H_R9, H_R8, 0, 0);
 }
 

@@ -404,6 +404,19 @@ void emit_shl64(Emit *e, int dst, uint8_t count)
     emit_shift_ri(e, 8, SH_SHL, dst, count);
 }
 
+/* RORX r32, r32, imm8 (BMI2): VEX.LZ.F2.0F3A.W0 F0 /r ib, SDM Vol. 2 RORX
+ * and 2.3.5 (three-byte VEX: R X B inverted, map 0F3A = 3; vvvv unused =
+ * 1111, L = 0, pp = F2 = 3). Flags untouched. */
+void emit_rorx(Emit *e, int dst, int src, uint8_t count)
+{
+    emit_u8(e, 0xc4);
+    emit_u8(e, (uint8_t)((dst & 8 ? 0 : 0x80) | 0x40 | (src & 8 ? 0 : 0x20) | 0x03));
+    emit_u8(e, 0x7b);
+    emit_u8(e, 0xf0);
+    emit_u8(e, (uint8_t)(0xc0 | (dst & 7) << 3 | (src & 7)));
+    emit_u8(e, count);
+}
+
 /* ---- control flow ------------------------------------------------------------ */
 
 uint8_t *emit_jcc(Emit *e, int cc)

@@ -5,7 +5,7 @@
  *              into a byte buffer: legacy prefixes (66 for 16-bit operand
  *              size), REX (W, R, X, B), opcode, ModRM, SIB, displacement and
  *              immediate, after SDM Vol. 2 chapter 2 (2.1-2.2.1).
- * Not modeled: VEX/EVEX, RIP-relative operands, 16-bit addressing.
+ * Not modeled: VEX/EVEX (but for RORX), RIP-relative operands, 16-bit addressing.
  * Spec:        Intel SDM Vol. 2, chapter 2 and the instruction pages.
  *
  * Registers are host numbers 0-15 (RAX=0 ... R15=15). For byte operands
@@ -107,6 +107,7 @@ void emit_cdq(Emit *e, unsigned size);      /* 99: CWD (2) / CDQ (4) */
 void emit_setcc(Emit *e, int cc, int dst8);
 void emit_cmovcc(Emit *e, unsigned size, int cc, int dst, int src);
 void emit_shl64(Emit *e, int dst, uint8_t count);
+void emit_rorx(Emit *e, int dst, int src, uint8_t count);          /* BMI2, 32-bit */
 
 /* Control flow. Forward branches return the address of their rel32 for
  * emit_patch(). */

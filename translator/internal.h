@@ -107,6 +107,7 @@ struct Jit {
     CpuState *cpu;
     bool lockstep;
     bool chain;               /* direct chaining enabled (off under lockstep) */
+    bool bmi2;                /* the host has BMI2 (RORX in TLB probes) */
     bool lockstep_failed;
     bool running;             /* translated code is on the host stack */
     int64_t run_slice;        /* countdown given to the current run */

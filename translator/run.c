@@ -183,6 +183,7 @@ Jit *jit_new(CpuState *cpu, bool lockstep)
     j->cpu = cpu;
     j->lockstep = lockstep;
     j->chain = !lockstep;
+    j->bmi2 = __builtin_cpu_supports("bmi2");
     cache_init(j);
     cpu->in->tlb_flush_hook = tlb_flush_hook;
     cpu->in->tlb_flush_opaque = j;
