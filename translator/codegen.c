@@ -64,7 +64,23 @@
  */
 #include "translator/internal.h"
 
-enum { FS_MEM, FS_HOST };
+/* Where the guest's arithmetic flags are (see "Flags" above). */
+enum { FS_MEM, FS_HOST, FS_REPLAY };
+
+/*
+ * The last flag-writing instruction, when it can be run again to recreate
+ * its flags from registers it left unchanged (state FS_REPLAY): CMP and
+ * TEST themselves, ADD/SUB as their inverse then themselves, AND/OR/XOR as
+ * TEST d,d. d and s are host registers as the original used them (s = -1:
+ * imm); mask = the guest registers it reads.
+ */
+enum { RC_CMP, RC_TEST, RC_ADD, RC_SUB, RC_LOGIC };
+typedef struct Recipe {
+    bool valid;
+    uint8_t kind, size, mask;
+    int8_t d, s;
+    uint32_t imm;
+} Recipe;
 
 #define CPU_OFF(f) ((int32_t)offsetof(CpuState, f))
 #define IN_OFF(f)  ((int32_t)offsetof(CpuInternal, f))
@@ -80,6 +96,8 @@ typedef struct Stub {
     uint8_t *resume;          /* continue here after the helper; NULL: leave */
     int fs_after;             /* flag state the resume point expects */
     bool x87;                 /* the host holds the guest x87 here (gen_x87) */
+    bool replay;              /* flags in FS_REPLAY at the access: rc recreates them */
+    Recipe rc;
 } Stub;
 
 typedef struct Gen {
@@ -96,6 +114,9 @@ typedef struct Gen {
     int32_t tlb_off;
     uint32_t live[MAX_BLOCK_INSNS + 1];   /* flags live before insn i; [n] at the end */
     int fs;
+    Recipe rc;                /* how to recreate the current flags, if valid */
+    bool rc_set;              /* the current instruction set rc */
+    bool replay_ok;           /* its memory probes may leave the flags to rc */
     Stub stubs[MAX_BLOCK_INSNS * 2];
     int nstubs;
     int cur;
@@ -238,9 +259,56 @@ static void load_regs(Emit *e)
         emit_load(e, 4, hreg(r), m_greg(r));
 }
 
+/* Run the recipe again: the flags it describes are in host EFLAGS after. */
+static void emit_recipe(Emit *e, const Recipe *r)
+{
+    unsigned z = r->size;
+    switch (r->kind) {
+    case RC_CMP:
+    case RC_TEST:
+        if (r->s >= 0) {
+            if (r->kind == RC_CMP)
+                emit_alu_rr(e, z, ALU_CMP, r->d, r->s);
+            else
+                emit_test_rr(e, z, r->d, r->s);
+        } else {
+            if (r->kind == RC_CMP)
+                emit_alu_ri(e, z, ALU_CMP, r->d, (int32_t)r->imm);
+            else
+                emit_test_ri(e, z, r->d, r->imm);
+        }
+        break;
+    case RC_ADD:
+    case RC_SUB: {
+        int undo = r->kind == RC_ADD ? ALU_SUB : ALU_ADD, redo = r->kind == RC_ADD ? ALU_ADD : ALU_SUB;
+        if (r->s >= 0) {
+            emit_alu_rr(e, z, undo, r->d, r->s);
+            emit_alu_rr(e, z, redo, r->d, r->s);
+        } else {
+            emit_alu_ri(e, z, undo, r->d, (int32_t)r->imm);
+            emit_alu_ri(e, z, redo, r->d, (int32_t)r->imm);
+        }
+        break;
+    }
+    default:
+        emit_test_rr(e, z, r->d, r->d);
+        break;
+    }
+}
+
+/* FS_REPLAY -> FS_HOST. */
+static void replay(Gen *g)
+{
+    if (g->fs != FS_REPLAY)
+        return;
+    emit_recipe(&g->e, &g->rc);
+    g->fs = FS_HOST;
+}
+
 /* Host EFLAGS -> lf_host: two instructions, no read-modify-write. */
 static void materialize(Gen *g)
 {
+    replay(g);
     if (g->fs != FS_HOST)
         return;
     emit_pushfq(&g->e);
@@ -313,6 +381,7 @@ static Stub *new_stub(Gen *g)
     s->resume = NULL;
     s->fs_after = FS_MEM;
     s->x87 = g->x87res;
+    s->replay = false;
     return s;
 }
 
@@ -408,10 +477,27 @@ static Mem gen_tlb(Gen *g, Stub *s, unsigned size, bool write)
     return mem_bisd(H_R9, H_R8, 0, 0);
 }
 
+/*
+ * Before a TLB probe (which clobbers the host's EFLAGS): live flags go to
+ * memory - unless the instruction allows a replay and the recipe stays
+ * valid, in which case nothing is stored and the stub recreates them for
+ * the helper (the fast path cannot fault).
+ */
+static void flags_before_probe(Gen *g, Stub *s)
+{
+    if (g->fs != FS_MEM && g->replay_ok && g->rc.valid) {
+        g->fs = FS_REPLAY;
+        s->replay = true;
+        s->rc = g->rc;
+        return;
+    }
+    materialize(g);
+}
+
 /* The whole path for insn's ModRM memory operand: host address or stub. */
 static Mem gen_modrm_mem(Gen *g, Stub *s, const Insn *in, unsigned size, bool write)
 {
-    materialize(g);
+    flags_before_probe(g, s);
     gen_ea(g, in);
     gen_seg(g, s, in->seg, size, write);
     return gen_tlb(g, s, size, write);
@@ -421,7 +507,7 @@ static Mem gen_modrm_mem(Gen *g, Stub *s, const Insn *in, unsigned size, bool wr
 static Mem gen_stack_mem(Gen *g, Stub *s, int32_t delta, unsigned size, bool write)
 {
     Emit *e = &g->e;
-    materialize(g);
+    flags_before_probe(g, s);
     emit_lea(e, 4, H_R8, mem_bd(H_R13, delta));
     if (!g->stack32)
         emit_movzx_rr(e, 2, H_R8, H_R8);
@@ -546,7 +632,7 @@ static uint32_t succ_live(Gen *g, uint32_t eip)
 /* Before an exit to 'target': flags to memory when the target needs them. */
 static void flags_for_exit(Gen *g, uint32_t target)
 {
-    if (g->fs == FS_HOST && succ_live(g, target))
+    if (g->fs != FS_MEM && succ_live(g, target))
         materialize(g);
     g->fs = FS_MEM;
 }
@@ -558,6 +644,95 @@ static void flags_for_exit(Gen *g, uint32_t target)
 static int greg_sized(int r, unsigned size)
 {
     return size == 1 ? r : hreg(r);
+}
+
+/* The guest register a host register operand of 'size' bytes belongs to. */
+static uint8_t guest_bit(int hr, unsigned size)
+{
+    if (size == 1)
+        return (uint8_t)(1u << (hr & 3));      /* AL..BL, AH..BH */
+    for (int r = 0; r < 8; r++)
+        if (hreg(r) == hr)
+            return (uint8_t)(1u << r);
+    return 0xff;
+}
+
+/* The current instruction's flags can be recreated by 'kind' (d, s|imm). */
+static void set_recipe(Gen *g, int kind, unsigned size, int d, int s, uint32_t imm)
+{
+    if ((kind == RC_ADD || kind == RC_SUB) && s == d)
+        return;                                 /* ADD r,r: the input is gone */
+    g->rc = (Recipe){ true, (uint8_t)kind, (uint8_t)size,
+                      (uint8_t)(guest_bit(d, size) | (s >= 0 ? guest_bit(s, size) : 0)),
+                      (int8_t)d, (int8_t)s, imm };
+    g->rc_set = true;
+}
+
+/*
+ * Recipes across instructions. replay_safe: the instruction's code handles
+ * FS_REPLAY (its probes may leave the flags to the recipe: moves, stack
+ * moves, register moves, and the ALU/TEST forms that write every flag
+ * without reading any). flag_free: it writes no flag, so a recipe stays valid unless it
+ * writes one of the recipe's registers (regs_written, guest register bits;
+ * 0xff = unknown).
+ */
+static bool flag_free(const Insn *in)
+{
+    unsigned op = in->opcode;
+    return (op >= 0x88 && op <= 0x8b) || op == 0xc6 || op == 0xc7 || op == 0x8d ||
+           (op >= 0xa0 && op <= 0xa3) || (op >= 0x50 && op <= 0x5f) || op == 0x68 ||
+           op == 0x6a || (op == 0x8f && in->mod == 3) || (op == 0xff && in->reg == 6) ||
+           op == 0x0fb6 || op == 0x0fb7 || op == 0x0fbe || op == 0x0fbf ||
+           (op >= 0xb0 && op <= 0xbf) || (op >= 0x90 && op <= 0x99);
+}
+
+static bool replay_safe(const Insn *in)
+{
+    unsigned op = in->opcode;
+    if (op < 0x40 && (op & 7) < 6)
+        return (op >> 3) != 2 && (op >> 3) != 3;          /* not ADC/SBB */
+    if (op == 0x80 || op == 0x81 || op == 0x83)
+        return in->reg != 2 && in->reg != 3;
+    return op == 0x84 || op == 0x85 || op == 0x8d || (op >= 0xb0 && op <= 0xbf) ||
+           (op >= 0x90 && op <= 0x99) ||
+           ((op >= 0x88 && op <= 0x8b) || op == 0xc6 || op == 0xc7 || (op >= 0xa0 && op <= 0xa3) ||
+            (op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a ||
+            (op == 0x8f && in->mod == 3) || (op == 0xff && in->reg == 6) ||
+            op == 0x0fb6 || op == 0x0fb7 || op == 0x0fbe || op == 0x0fbf);
+}
+
+static uint8_t regs_written(const Insn *in)
+{
+    unsigned op = in->opcode;
+    uint8_t esp = 1u << R_ESP;
+    bool byte = !(op & 1);
+    switch (op) {
+    case 0x88: case 0x89: case 0xc6: case 0xc7:
+        return in->mod == 3 ? (uint8_t)(1u << (byte ? in->rm & 3 : in->rm)) : 0;
+    case 0x8a: case 0x8b:
+        return (uint8_t)(1u << (byte ? in->reg & 3 : in->reg));
+    case 0x8d: case 0x0fb6: case 0x0fb7: case 0x0fbe: case 0x0fbf:
+        return (uint8_t)(1u << in->reg);
+    case 0xa0: case 0xa1: return 1u << R_EAX;
+    case 0xa2: case 0xa3: return 0;
+    case 0x68: case 0x6a: return esp;
+    case 0x8f: return (uint8_t)(esp | 1u << in->rm);
+    case 0xff: return in->reg == 6 ? esp : 0xff;
+    case 0x98: return 1u << R_EAX;
+    case 0x99: return 1u << R_EDX;
+    default: break;
+    }
+    if (op >= 0x50 && op <= 0x57)
+        return esp;
+    if (op >= 0x58 && op <= 0x5f)
+        return (uint8_t)(esp | 1u << (op & 7));
+    if (op >= 0xb0 && op <= 0xb7)
+        return (uint8_t)(1u << (op & 3));
+    if (op >= 0xb8 && op <= 0xbf)
+        return (uint8_t)(1u << (op & 7));
+    if (op >= 0x91 && op <= 0x97)
+        return (uint8_t)(1u << R_EAX | 1u << (op & 7));
+    return 0xff;
 }
 
 /* ALU op on (dst, src) kinds: reg/reg, reg/mem, mem/reg, reg/imm, mem/imm. */
@@ -576,13 +751,20 @@ static bool gen_alu(Gen *g, const Insn *in, int op, unsigned size, int form, uin
             return true;                        /* CMP with dead flags */
         if (uses_cf)
             carry_in(g);
+        int s = -1;
         if (form >= 2) {
             emit_alu_ri(e, size, op, d, (int32_t)imm);
         } else {
-            int s = form == 1 ? greg_sized(in->rm, size) : greg_sized(in->reg, size);
+            s = form == 1 ? greg_sized(in->rm, size) : greg_sized(in->reg, size);
             emit_alu_rr(e, size, op, d, s);
         }
         g->fs = FS_HOST;
+        if (op == ALU_CMP)
+            set_recipe(g, RC_CMP, size, d, s, imm);
+        else if (op == ALU_ADD || op == ALU_SUB)
+            set_recipe(g, op == ALU_ADD ? RC_ADD : RC_SUB, size, d, s, imm);
+        else if (op == ALU_AND || op == ALU_OR || op == ALU_XOR)
+            set_recipe(g, RC_LOGIC, size, d, -1, 0);
         return !e->bad;
     }
     if (size == 1 && form != 2 && in->reg >= 4)
@@ -611,11 +793,13 @@ static bool gen_test(Gen *g, const Insn *in, unsigned size, bool imm_form)
     if (in->mod == 3) {
         if (dead)
             return true;
+        int d = greg_sized(in->rm, size), s = imm_form ? -1 : greg_sized(in->reg, size);
         if (imm_form)
-            emit_test_ri(e, size, greg_sized(in->rm, size), in->imm);
+            emit_test_ri(e, size, d, in->imm);
         else
-            emit_test_rr(e, size, greg_sized(in->rm, size), greg_sized(in->reg, size));
+            emit_test_rr(e, size, d, s);
         g->fs = FS_HOST;
+        set_recipe(g, RC_TEST, size, d, s, in->imm);
         return !e->bad;
     }
     if (size == 1 && !imm_form && in->reg >= 4)
@@ -667,7 +851,7 @@ static bool gen_mov_moffs(Gen *g, const Insn *in, unsigned size, bool store)
 {
     Emit *e = &g->e;
     Stub *s = new_stub(g);
-    materialize(g);
+    flags_before_probe(g, s);
     emit_mov_ri(e, 4, H_R8, in->addrsize == 2 ? (uint16_t)in->disp : (uint32_t)in->disp);
     gen_seg(g, s, in->seg, size, store);
     Mem m = gen_tlb(g, s, size, store);
@@ -1443,8 +1627,13 @@ static bool gen_insn(Gen *g, const Insn *in)
     case 0xa1: return gen_mov_moffs(g, in, sz, false);
     case 0xa2: return gen_mov_moffs(g, in, 1, true);
     case 0xa3: return gen_mov_moffs(g, in, sz, true);
-    case 0xa8: if (g->live[g->cur + 1] & FL_ALL) { emit_test_ri(e, 1, H_RAX, in->imm); g->fs = FS_HOST; } return true;
-    case 0xa9: if (g->live[g->cur + 1] & FL_ALL) { emit_test_ri(e, sz, H_RAX, in->imm); g->fs = FS_HOST; } return true;
+    case 0xa8: case 0xa9:
+        if (g->live[g->cur + 1] & FL_ALL) {
+            emit_test_ri(e, op == 0xa8 ? 1 : sz, H_RAX, in->imm);
+            g->fs = FS_HOST;
+            set_recipe(g, RC_TEST, op == 0xa8 ? 1 : sz, H_RAX, -1, in->imm);
+        }
+        return true;
     case 0xc0: return gen_shift_imm(g, in, 1, in->imm);
     case 0xc1: return gen_shift_imm(g, in, sz, in->imm);
     case 0xd0: return gen_shift_imm(g, in, 1, 1);
@@ -1510,6 +1699,11 @@ static void emit_stubs(Gen *g)
             continue;
         for (int f = 0; f < s->nfrom; f++)
             emit_patch(s->from[f], e->p);
+        if (s->replay) {
+            emit_recipe(e, &s->rc);
+            g->fs = FS_HOST;
+            materialize(g);
+        }
         g->fs = FS_MEM;
         call_helper(g, s->insn);
         if (s->x87)
@@ -1635,23 +1829,42 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
     emit_alu_mi(e, 4, ALU_SUB, m_ctx(CTX_OFF(countdown)), g->n);
     uint8_t *budget = emit_jcc(e, CC_S);
     g->fs = FS_MEM;
+    g->rc.valid = false;
     uint32_t guest_bytes = 0;
     for (int i = 0; i < g->n && !g->ended; i++) {
         g->cur = i;
         const Insn *in = &g->ins[i];
         guest_bytes += in->len;
+        /* flags left to a recipe: recreate them unless this instruction
+         * copes with FS_REPLAY and keeps the recipe's registers */
+        uint8_t wr = regs_written(in);
+        bool safe = replay_safe(in);
+        if (g->fs == FS_REPLAY && !(g->live[i] & FL_ALL))
+            g->fs = FS_MEM;                       /* dead: nothing to recreate */
+        if (g->fs == FS_REPLAY && (!safe || (flag_free(in) && (wr & g->rc.mask))))
+            replay(g);
+        g->replay_ok = safe && g->rc.valid && (!flag_free(in) || !(wr & g->rc.mask));
+        g->rc_set = false;
         Emit save = *e;
         int nstubs = g->nstubs;
         int fs = g->fs;
+        Recipe rc = g->rc;
         bool x87res = g->x87res;
         bool ok = gen_insn(g, in);
+        if (ok && !e->bad && !g->rc_set && (!flag_free(in) || (wr & g->rc.mask))) {
+            g->rc.valid = false;
+            if (g->fs == FS_REPLAY)
+                g->fs = FS_HOST;                  /* only when the flags are dead */
+        }
         if (!ok || e->bad) {
             *e = save;                   /* drop any partial inline code */
             g->nstubs = nstubs;
             g->fs = fs;
+            g->rc = rc;
             g->x87res = x87res;
             g->ended = false;
             materialize(g);
+            g->rc.valid = false;
             call_helper(g, i);
             j->st.helper_insns++;
             if (i < 64)

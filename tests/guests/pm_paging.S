@@ -109,6 +109,73 @@ pf1:
 1:  EXPECT exc_err, $2, 0x09, "write, not present: error code"
     EXPECT exc_cr2, $(HOLE + 0xfff), 0x0a, "write, not present: CR2"
 
+    /* The flags a faulting access pushes are the last writer's, however
+     * a translator keeps them (the JIT recreates them from registers on
+     * its slow path); the registers the writer read stay as they were. */
+    SAY "EFLAGS pushed by a faulting access after flag writers"
+    EXPECT_FAULT 1f
+    movl $0x7fffffff, %ecx
+    addl $1, %ecx                   /* 80000000h: OF SF AF PF */
+    movl HOLE, %eax
+1:  movl exc_eflags, %eax
+    andl $0x8d5, %eax
+    EXPECT %eax, $0x894, 0x30, "add imm, then a load faults: pushed flags"
+    EXPECT %ecx, $0x80000000, 0x31, "add imm: result intact"
+    EXPECT_FAULT 1f
+    movl $5, %edx
+    cmpl $7, %edx                   /* -2: SF AF CF */
+    movb %dl, HOLE + 1
+1:  movl exc_eflags, %eax
+    andl $0x8d5, %eax
+    EXPECT %eax, $0x91, 0x32, "cmp, then a byte store faults: pushed flags"
+    EXPECT_FAULT 1f
+    movl $0x0f0f, %ebx
+    xorl $0x0ff0, %ebx              /* 00FFh: PF (AF undefined) */
+    pushl HOLE + 4
+1:  movl exc_eflags, %eax
+    andl $0x8c5, %eax
+    EXPECT %eax, $0x04, 0x33, "xor, then push from memory faults: pushed flags"
+    EXPECT_FAULT 1f
+    movl $0x1234, %eax
+    subb $0x34, %ah                 /* DEh: SF AF PF CF */
+    movl HOLE + 8, %ecx
+1:  movl exc_eflags, %ecx
+    andl $0x8d5, %ecx
+    EXPECT %ecx, $0x95, 0x34, "sub ah, then a load faults: pushed flags"
+    EXPECT %eax, $0xde34, 0x35, "sub ah: result intact"
+    EXPECT_FAULT 1f
+    movl $0x8000, %esi
+    subw $1, %si                    /* 7FFFh: OF AF PF */
+    movw %si, HOLE + 2
+1:  movl exc_eflags, %eax
+    andl $0x8d5, %eax
+    EXPECT %eax, $0x814, 0x36, "16-bit sub, then a store faults: pushed flags"
+    EXPECT %esi, $0x7fff, 0x37, "16-bit sub: result intact"
+    EXPECT_FAULT 1f
+    movl $0xffffffff, %eax
+    movl $1, %ecx
+    addl %ecx, %eax                 /* 0: ZF PF AF CF */
+    movl %eax, HOLE + 12
+1:  movl exc_eflags, %edx
+    andl $0x8d5, %edx
+    EXPECT %edx, $0x55, 0x38, "add reg, then a store faults: pushed flags"
+    EXPECT %eax, $0, 0x39, "add reg: result intact"
+    EXPECT_FAULT 1f
+    xorl %edi, %edi
+    testl %edi, %edi                /* ZF PF */
+    movzbl HOLE + 3, %edx
+1:  movl exc_eflags, %eax
+    andl $0x8c5, %eax
+    EXPECT %eax, $0x44, 0x3a, "test, then movzx faults: pushed flags"
+    /* a TLB miss without a fault: the flags still reach the reader after */
+    invlpg ALIAS
+    movl $5, %edx
+    cmpl $7, %edx
+    movl ALIAS, %eax
+    setb %bl
+    movzbl %bl, %ebx
+    EXPECT %ebx, $1, 0x3b, "cmp, a load that misses the TLB, setb"
+
     SAY "supervisor writes to a read-only page, CR0.WP off and on"
     movl $0xffffffff, exc_vec
     movl $0x11111111, RO
