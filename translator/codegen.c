@@ -117,8 +117,11 @@ typedef struct Gen {
     Recipe rc;                /* how to recreate the current flags, if valid */
     bool rc_set;              /* the current instruction set rc */
     bool replay_ok;           /* its memory probes may leave the flags to rc */
-    Stub stubs[MAX_BLOCK_INSNS * 2];
+    Stub stubs[MAX_BLOCK_INSNS * 4];      /* two copies of the body (hoist.c) */
     int nstubs;
+    HoistPlan hp;             /* accesses sharing block-entry probes */
+    bool grouped;             /* generating the copy that uses them */
+    bool second;              /* generating the copy without them */
     int cur;
     bool ended;
     unsigned xlen;            /* the one instruction crosses pages: its length */
@@ -395,6 +398,7 @@ static void stub_branch(Gen *g, Stub *s, int cc)
 }
 
 static void x87_spill(Gen *g);
+static bool replay_safe(const Insn *in);
 
 /* The helper call for instruction i (flags must be in state MEM). */
 static void call_helper(Gen *g, int i)
@@ -454,7 +458,7 @@ static void gen_seg(Gen *g, Stub *s, int seg, unsigned size, bool write)
  * RORX (BMI2) or MOV+SHR and an AND; the tag compare takes the page of the
  * access's last byte, so a page-crossing access misses.
  */
-static Mem gen_tlb(Gen *g, Stub *s, unsigned size, bool write)
+static void tlb_compare(Gen *g, unsigned span, bool write)
 {
     Emit *e = &g->e;
     if (g->j->bmi2) {
@@ -464,17 +468,74 @@ static Mem gen_tlb(Gen *g, Stub *s, unsigned size, bool write)
         emit_shift_ri(e, 4, SH_SHR, H_R9, PAGE_SHIFT - 5);
     }
     emit_alu_ri(e, 4, ALU_AND, H_R9, (TLB_ENTRIES - 1) << 5);
-    if (size == 1)
+    if (span == 1)
         emit_mov_rr(e, 4, H_R10, H_R8);
     else
-        emit_lea(e, 4, H_R10, mem_bd(H_R8, (int32_t)size - 1));
+        emit_lea(e, 4, H_R10, mem_bd(H_R8, (int32_t)span - 1));
     emit_alu_ri(e, 4, ALU_AND, H_R10, (int32_t)PAGE_MASK);
     int32_t tag = g->tlb_off + (write ? (int32_t)offsetof(TlbEntry, tag_write)
                                       : (int32_t)offsetof(TlbEntry, tag_read));
     emit_alu_rm(e, 4, ALU_CMP, H_R10, mem_bisd(H_IN, H_R9, 0, tag));
+}
+
+static Mem gen_tlb(Gen *g, Stub *s, unsigned size, bool write)
+{
+    Emit *e = &g->e;
+    tlb_compare(g, size, write);
     stub_branch(g, s, CC_NE);
     emit_load(e, 8, H_R9, mem_bisd(H_IN, H_R9, 0, g->tlb_off + (int32_t)offsetof(TlbEntry, addend)));
     return mem_bisd(H_R9, H_R8, 0, 0);
+}
+
+/*
+ * The block-entry probes of the hoisted groups (translator/hoist.c): each
+ * group's span checked in the TLB from the entry registers, its addend
+ * kept in ctx.gaddend; any miss branches to 'miss' (the copy without).
+ */
+static void gen_group_probes(Gen *g, uint8_t **miss, int *nmiss)
+{
+    Emit *e = &g->e;
+    for (int k = 0; k < g->hp.ngroups; k++) {
+        const HoistGroup *gr = &g->hp.g[k];
+        if (gr->base < 0 && gr->index < 0)
+            emit_mov_ri(e, 4, H_R8, gr->lo);
+        else
+            emit_lea(e, 4, H_R8, mem_bisd(gr->base >= 0 ? hreg(gr->base) : -1,
+                                          gr->index >= 0 ? hreg(gr->index) : -1, gr->scale,
+                                          (int32_t)gr->lo));
+        tlb_compare(g, gr->span, gr->write);
+        miss[(*nmiss)++] = emit_jcc(e, CC_NE);
+        emit_load(e, 8, H_R9, mem_bisd(H_IN, H_R9, 0, g->tlb_off + (int32_t)offsetof(TlbEntry, addend)));
+        emit_store(e, 8, m_ctx(CTX_OFF(gaddend) + 8 * k), H_R9);
+    }
+}
+
+/* A hoisted access: offset already in R8, the group's addend into R9. No
+ * probe, so the host flags survive; instructions that expect their probe
+ * to have stored live flags still get that. */
+static Mem group_access(Gen *g, int grp)
+{
+    if (g->fs != FS_MEM && !replay_safe(&g->ins[g->cur]))
+        materialize(g);
+    emit_load(&g->e, 8, H_R9, m_ctx(CTX_OFF(gaddend) + 8 * grp));
+    return mem_bisd(H_R9, H_R8, 0, 0);
+}
+
+/* The planned group of the current instruction's ModRM/stack access. */
+static int mem_group(Gen *g, unsigned size, bool write)
+{
+    int grp = g->grouped ? g->hp.mem[g->cur] : -1;
+    if (grp < 0 || size > g->hp.msize[g->cur] || (write && !g->hp.g[grp].write))
+        return -1;
+    return grp;
+}
+
+static int stack_group(Gen *g, bool write)
+{
+    int grp = g->grouped ? g->hp.stack[g->cur] : -1;
+    if (grp < 0 || (write && !g->hp.g[grp].write))
+        return -1;
+    return grp;
 }
 
 /*
@@ -497,6 +558,11 @@ static void flags_before_probe(Gen *g, Stub *s)
 /* The whole path for insn's ModRM memory operand: host address or stub. */
 static Mem gen_modrm_mem(Gen *g, Stub *s, const Insn *in, unsigned size, bool write)
 {
+    int grp = mem_group(g, size, write);
+    if (grp >= 0) {
+        gen_ea(g, in);
+        return group_access(g, grp);
+    }
     flags_before_probe(g, s);
     gen_ea(g, in);
     gen_seg(g, s, in->seg, size, write);
@@ -507,6 +573,11 @@ static Mem gen_modrm_mem(Gen *g, Stub *s, const Insn *in, unsigned size, bool wr
 static Mem gen_stack_mem(Gen *g, Stub *s, int32_t delta, unsigned size, bool write)
 {
     Emit *e = &g->e;
+    int grp = stack_group(g, write);
+    if (grp >= 0) {
+        emit_lea(e, 4, H_R8, mem_bd(H_R13, delta));
+        return group_access(g, grp);
+    }
     flags_before_probe(g, s);
     emit_lea(e, 4, H_R8, mem_bd(H_R13, delta));
     if (!g->stack32)
@@ -851,10 +922,17 @@ static bool gen_mov_moffs(Gen *g, const Insn *in, unsigned size, bool store)
 {
     Emit *e = &g->e;
     Stub *s = new_stub(g);
-    flags_before_probe(g, s);
-    emit_mov_ri(e, 4, H_R8, in->addrsize == 2 ? (uint16_t)in->disp : (uint32_t)in->disp);
-    gen_seg(g, s, in->seg, size, store);
-    Mem m = gen_tlb(g, s, size, store);
+    int grp = mem_group(g, size, store);
+    Mem m;
+    if (grp >= 0) {
+        emit_mov_ri(e, 4, H_R8, (uint32_t)in->disp);
+        m = group_access(g, grp);
+    } else {
+        flags_before_probe(g, s);
+        emit_mov_ri(e, 4, H_R8, in->addrsize == 2 ? (uint16_t)in->disp : (uint32_t)in->disp);
+        gen_seg(g, s, in->seg, size, store);
+        m = gen_tlb(g, s, size, store);
+    }
     if (store)
         emit_store(e, size, m, H_RAX);
     else
@@ -1316,8 +1394,14 @@ static bool gen_leave(Gen *g, const Insn *in)
     Stub *s = new_stub(g);
     materialize(g);
     emit_mov_rr(e, 4, H_R8, H_RBP);
-    gen_seg(g, s, SEG_SS, size, false);
-    Mem m = gen_tlb(g, s, size, false);
+    int grp = stack_group(g, false);
+    Mem m;
+    if (grp >= 0) {
+        m = group_access(g, grp);
+    } else {
+        gen_seg(g, s, SEG_SS, size, false);
+        m = gen_tlb(g, s, size, false);
+    }
     emit_load(e, size, H_R10, m);
     emit_lea(e, 4, H_R13, mem_bd(H_RBP, (int32_t)size));
     emit_mov_rr(e, size, H_RBP, H_R10);
@@ -1774,6 +1858,69 @@ static void liveness(Gen *g)
     g->b->flags_written = written;
 }
 
+/* The block's instructions, from the entry state (flags in memory). */
+static void gen_body(Gen *g)
+{
+    Jit *j = g->j;
+    Emit *e = &g->e;
+    g->fs = FS_MEM;
+    g->rc.valid = false;
+    g->x87res = false;
+    g->ended = false;
+    for (int i = 0; i < g->n && !g->ended; i++) {
+        g->cur = i;
+        const Insn *in = &g->ins[i];
+        /* flags left to a recipe: recreate them unless this instruction
+         * copes with FS_REPLAY and keeps the recipe's registers */
+        uint8_t wr = regs_written(in);
+        bool safe = replay_safe(in);
+        if (g->fs == FS_REPLAY && !(g->live[i] & FL_ALL))
+            g->fs = FS_MEM;                       /* dead: nothing to recreate */
+        if (g->fs == FS_REPLAY && (!safe || (flag_free(in) && (wr & g->rc.mask))))
+            replay(g);
+        g->replay_ok = safe && g->rc.valid && (!flag_free(in) || !(wr & g->rc.mask));
+        g->rc_set = false;
+        Emit save = *e;
+        int nstubs = g->nstubs;
+        int fs = g->fs;
+        Recipe rc = g->rc;
+        bool x87res = g->x87res;
+        bool ok = gen_insn(g, in);
+        if (ok && !e->bad && !g->rc_set && (!flag_free(in) || (wr & g->rc.mask))) {
+            g->rc.valid = false;
+            if (g->fs == FS_REPLAY)
+                g->fs = FS_HOST;                  /* only when the flags are dead */
+        }
+        if (!ok || e->bad) {
+            *e = save;                   /* drop any partial inline code */
+            g->nstubs = nstubs;
+            g->fs = fs;
+            g->rc = rc;
+            g->x87res = x87res;
+            g->ended = false;
+            materialize(g);
+            g->rc.valid = false;
+            call_helper(g, i);
+            if (!g->second)
+                j->st.helper_insns++;
+            if (i < 64)
+                g->helper_mask |= 1ull << i;
+            if (in->op->flags & (OPF_ENDS_BLOCK | OPF_MODE)) {
+                /* a control transfer that returned 0 (e.g. to the next EIP) */
+                emit_jmp_to(e, j->epi_normal);
+                g->ended = true;
+            }
+        } else if (!g->second) {
+            j->st.inline_insns++;
+        }
+    }
+    if (!g->ended) {
+        uint32_t nx = next_eip(g, &g->ins[g->n - 1]);
+        flags_for_exit(g, nx);
+        exit_to(g, nx);
+    }
+}
+
 Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
 {
     CpuState *cpu = j->cpu;
@@ -1822,67 +1969,36 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
 
     Emit *e = &g->e;
     b->code = j->buf + j->buf_used;
+    uint32_t guest_bytes = 0;
+    for (int i = 0; i < g->n; i++)
+        guest_bytes += g->ins[i].len;
+    g->hp.ngroups = 0;
+    if (!g->xlen)
+        hoist_plan(g->ins, g->n, g->flat, g->stack32, &g->hp);
+    JitStats st0 = j->st;
+retry:
     emit_init(e, b->code, MAX_BLOCK_CODE);
+    g->nstubs = 0;
+    g->helper_mask = 0;
+    g->second = false;
     /* entry: attention (patched to "jmp trailer" on invalidation), budget */
     emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
     uint8_t *attn = emit_jcc(e, CC_NE);
     emit_alu_mi(e, 4, ALU_SUB, m_ctx(CTX_OFF(countdown)), g->n);
     uint8_t *budget = emit_jcc(e, CC_S);
-    g->fs = FS_MEM;
-    g->rc.valid = false;
-    uint32_t guest_bytes = 0;
-    for (int i = 0; i < g->n && !g->ended; i++) {
-        g->cur = i;
-        const Insn *in = &g->ins[i];
-        guest_bytes += in->len;
-        /* flags left to a recipe: recreate them unless this instruction
-         * copes with FS_REPLAY and keeps the recipe's registers */
-        uint8_t wr = regs_written(in);
-        bool safe = replay_safe(in);
-        if (g->fs == FS_REPLAY && !(g->live[i] & FL_ALL))
-            g->fs = FS_MEM;                       /* dead: nothing to recreate */
-        if (g->fs == FS_REPLAY && (!safe || (flag_free(in) && (wr & g->rc.mask))))
-            replay(g);
-        g->replay_ok = safe && g->rc.valid && (!flag_free(in) || !(wr & g->rc.mask));
-        g->rc_set = false;
-        Emit save = *e;
-        int nstubs = g->nstubs;
-        int fs = g->fs;
-        Recipe rc = g->rc;
-        bool x87res = g->x87res;
-        bool ok = gen_insn(g, in);
-        if (ok && !e->bad && !g->rc_set && (!flag_free(in) || (wr & g->rc.mask))) {
-            g->rc.valid = false;
-            if (g->fs == FS_REPLAY)
-                g->fs = FS_HOST;                  /* only when the flags are dead */
-        }
-        if (!ok || e->bad) {
-            *e = save;                   /* drop any partial inline code */
-            g->nstubs = nstubs;
-            g->fs = fs;
-            g->rc = rc;
-            g->x87res = x87res;
-            g->ended = false;
-            materialize(g);
-            g->rc.valid = false;
-            call_helper(g, i);
-            j->st.helper_insns++;
-            if (i < 64)
-                g->helper_mask |= 1ull << i;
-            if (in->op->flags & (OPF_ENDS_BLOCK | OPF_MODE)) {
-                /* a control transfer that returned 0 (e.g. to the next EIP) */
-                emit_jmp_to(e, j->epi_normal);
-                g->ended = true;
-            }
-        } else {
-            j->st.inline_insns++;
-        }
+    if (g->hp.ngroups) {
+        /* the copy with hoisted probes, then the one without */
+        uint8_t *miss[HOIST_GROUPS];
+        int nmiss = 0;
+        gen_group_probes(g, miss, &nmiss);
+        g->grouped = true;
+        gen_body(g);
+        for (int k = 0; k < nmiss; k++)
+            emit_patch(miss[k], e->p);
+        g->grouped = false;
+        g->second = true;
     }
-    if (!g->ended) {
-        uint32_t nx = next_eip(g, &g->ins[g->n - 1]);
-        flags_for_exit(g, nx);
-        exit_to(g, nx);
-    }
+    gen_body(g);
     emit_stubs(g);
     /* budget exhausted: give the block back; attention / trailer: leave */
     emit_patch(budget, e->p);
@@ -1891,6 +2007,11 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
     b->trailer = e->p;
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), b->eip);
     emit_jmp_to(e, j->epi_normal);
+    if (e->full && g->hp.ngroups) {
+        g->hp.ngroups = 0;                /* two copies do not fit: one */
+        j->st = st0;
+        goto retry;
+    }
     if (e->full || e->bad)
         emu_fatal(2, "translator", "code generation failed at %08x (%s)", b->eip,
                   e->full ? "block too large" : "bad encoding");

@@ -73,6 +73,26 @@ typedef struct JcEntry {
     uint8_t *code;
 } JcEntry;
 
+/* Block-entry TLB probes shared by several accesses (hoist.c). */
+#define HOIST_GROUPS 8
+#define HOIST_SPAN   2048           /* bytes one group may cover */
+
+typedef struct HoistGroup {
+    int8_t base, index;       /* guest registers as at block entry, -1: none */
+    uint8_t scale;            /* index * 2^scale */
+    bool read, write;
+    uint16_t accesses;
+    uint32_t lo, span;        /* bytes [base + index*2^scale + lo, + span) */
+} HoistGroup;
+
+typedef struct HoistPlan {
+    int ngroups;
+    HoistGroup g[HOIST_GROUPS];
+    int8_t mem[MAX_BLOCK_INSNS];     /* group of an instruction's ModRM/moffs access, -1 */
+    int8_t stack[MAX_BLOCK_INSNS];   /* group of its stack access, -1 */
+    uint8_t msize[MAX_BLOCK_INSNS];  /* the ModRM access's size as planned */
+} HoistPlan;
+
 /* The run-time context generated code reads and writes through R12. */
 typedef struct JitCtx {
     int32_t countdown;        /* instructions left in this slice */
@@ -83,6 +103,7 @@ typedef struct JitCtx {
     uint64_t helper_calls;    /* counted by the helper wrapper */
     int32_t interp;           /* instructions the run loop must interpret next */
     uint8_t x87_host;         /* the host's x87 holds the guest's (codegen gen_x87) */
+    uintptr_t gaddend[HOIST_GROUPS];  /* host addends of the running block's groups */
     _Alignas(16) uint8_t fx[512];  /* FXSAVE image: the guest x87 in the host's */
     JcEntry jc[JC_SIZE];
 } JitCtx;
@@ -136,6 +157,7 @@ struct Jit {
     uint32_t pending_eip;
 
     JitStats st;
+    uint32_t tlb_flushes;     /* TLB flushes seen (helpers compare) */
     uint32_t undef_running;   /* lockstep: flags currently undefined */
 };
 
@@ -166,6 +188,9 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key);
 void codegen_stubs(Jit *j);   /* enter trampoline and epilogues at buf start */
 /* Flags an instruction reads and writes (FL_* bits), conservatively. */
 void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef);
+
+/* ---- hoist.c --------------------------------------------------------------------- */
+void hoist_plan(const Insn *ins, int n, uint8_t flat, bool stack32, HoistPlan *p);
 
 /* ---- run.c ---------------------------------------------------------------------- */
 extern Jit *jit_current;      /* the translator of the running CPU */

@@ -78,9 +78,14 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
         sens_note(cpu, i);
         cpu->eip = next;
     }
+    uint32_t flushes = j->tlb_flushes;
     i->op->exec(cpu, i);
     cpu->intr_shadow = in->shadow_next;
     flags_to_host_image(cpu);
+    /* a TLB flush (A20 through port 92h, ...) leaves the block: addends
+     * its hoisted probes found may be stale now (translator/hoist.c) */
+    if (j->tlb_flushes != flushes)
+        return 1;
     if (in->dr6_hits) {
         cpu->dr[6] |= in->dr6_hits;
         in->dr6_hits = 0;
@@ -157,6 +162,7 @@ void jit_fx_to_x87(CpuState *cpu, const uint8_t *fx)
 static void tlb_flush_hook(void *opaque, uint32_t lin, bool all)
 {
     Jit *j = opaque;
+    j->tlb_flushes++;
     if (all)
         jc_flush(j);
     else

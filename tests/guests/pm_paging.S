@@ -176,6 +176,31 @@ pf1:
     movzbl %bl, %ebx
     EXPECT %ebx, $1, 0x3b, "cmp, a load that misses the TLB, setb"
 
+    /* accesses a translator checks with one probe at block entry: the
+     * page is not present, so the fault comes from the first access, or
+     * the second one after the first has stored */
+    SAY "#PF inside a group of accesses sharing one probe"
+    EXPECT_FAULT 1f
+    movl $HOLE + 16, %ebx
+    movl $7, %ecx
+    incl %ecx
+hf1:
+    movl %ecx, (%ebx)
+    movl 4(%ebx), %edx
+1:  EXPECT exc_eip, $hf1, 0x3c, "group on a not-present page: #PF at the first access"
+    EXPECT exc_cr2, $(HOLE + 16), 0x3d, "group on a not-present page: CR2"
+    EXPECT %ecx, $8, 0x3e, "group on a not-present page: registers before it"
+    EXPECT_FAULT 1f
+    movl $HOLE - 4, %ebx
+    movl $0x5a5a, %ecx
+    movl %ecx, (%ebx)
+hf2:
+    movl 4(%ebx), %edx
+    movl %edx, 8(%ebx)
+1:  EXPECT exc_eip, $hf2, 0x3f, "group across into a hole: #PF at the second access"
+    EXPECT exc_cr2, $HOLE, 0x40, "group across into a hole: CR2"
+    EXPECT 0x301ffc, $0x5a5a, 0x41, "group across into a hole: the first store done"
+
     SAY "supervisor writes to a read-only page, CR0.WP off and on"
     movl $0xffffffff, exc_vec
     movl $0x11111111, RO
