@@ -25,9 +25,10 @@
  * base is 0 and whose limit lets reads and writes reach 4 GiB ("flat", part
  * of the block key) needs nothing more, others get the interpreter's
  * precomputed limit bound compared and their base added. Then the soft TLB
- * is probed inline: the entry of the linear page in the set of the block's
- * CPL must carry the page's tag for a read (tag_read) or a write
- * (tag_write), with the access not crossing the page; the host address is
+ * is probed inline (RORX and AND give the 32-byte entry's offset): the
+ * entry of the linear page in the set of the block's CPL must carry the
+ * page's tag for a read (tag_read) or a write (tag_write), with the
+ * access not crossing the page; the host address is
  * then lin + addend. Any miss - unmapped page, MMIO, ROM write, page
  * crossing, data breakpoints, a page holding translated code (no write tag
  * is ever cached for those) - leaves for the instruction's slow path, which
@@ -45,7 +46,19 @@
  * to the page invalidates both) to find whether it overwrites the flags
  * before reading them. Materialising is PUSHFQ; POP; merge into
  * cpu->eflags. Consumers in state MEM test the bits in memory (Jcc, SETcc,
- * CMOVcc) or load CF with BT (ADC, SBB).
+ * CMOVcc) or load CF with BT (ADC, SBB). PUSHFQ is slow, and most flags a
+ * memory access keeps live are live only because the access might fault;
+ * so when the last flag writer is a recipe (Recipe: CMP/TEST/ADD/SUB/AND/
+ * OR/XOR on registers it left as they were) the access stores nothing and
+ * the flags enter state REPLAY: the host's are gone, but the slow path (or
+ * the next reader) runs the recipe again to get them back. An instruction
+ * that would overwrite a recipe register recreates them first.
+ *
+ * Hoisted probes: translator/hoist.c plans groups of accesses whose page
+ * the entry registers determine; the block then starts with one probe per
+ * group (addends into ctx.gaddend), the body using them (no probe, no
+ * fault, no flag store), and a second copy of the body without groups
+ * that any group miss branches to - see hoist.c's essay.
  *
  * Precise exceptions: a helper is called with cpu->eip at the instruction,
  * ctx.left = the block instructions after it, guest registers stored and
