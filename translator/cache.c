@@ -181,6 +181,15 @@ static void page_release(Jit *j, PageInfo *p)
         mem_code_protect(j->cpu->mem, p->page, false);   /* PageInfo stays, empty */
 }
 
+/* Overwrite an entry's first 5 bytes with a JMP rel32 to 'to'. */
+static void patch_entry(uint8_t *at, const uint8_t *to)
+{
+    Emit e;
+    emit_init(&e, at, 5);
+    emit_u8(&e, 0xe9);
+    emit_u32(&e, (uint32_t)(to - (at + 5)));
+}
+
 static void block_invalidate(Jit *j, Block *b)
 {
     if (b->phys2) {
@@ -199,15 +208,10 @@ static void block_invalidate(Jit *j, Block *b)
     if (*pp)
         *pp = b->hash_next;
     b->valid = false;
-    /* the entry becomes "jmp trailer": whoever still jumps here leaves */
-    Emit e;
-    emit_init(&e, b->code, 5);
-    emit_jmp_to(&e, b->trailer);
-    if (e.p - b->code < 5) {          /* a short jmp was used: pad with a long one */
-        emit_init(&e, b->code, 5);
-        emit_u8(&e, 0xe9);
-        emit_u32(&e, (uint32_t)(b->trailer - (b->code + 5)));
-    }
+    /* the entries become "jmp trailer": whoever still jumps here leaves */
+    patch_entry(b->code, b->trailer);
+    if (b->entry2)
+        patch_entry(b->entry2, b->trailer2);
     j->st.smc_invalidations++;
 }
 

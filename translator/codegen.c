@@ -111,6 +111,7 @@ typedef struct Stub {
     bool x87;                 /* the host holds the guest x87 here (gen_x87) */
     bool replay;              /* flags in FS_REPLAY at the access: rc recreates them */
     Recipe rc;
+    uint32_t left_extra;      /* Gen.left_extra of the copy it belongs to */
 } Stub;
 
 typedef struct Gen {
@@ -134,7 +135,21 @@ typedef struct Gen {
     int nstubs;
     HoistPlan hp;             /* accesses sharing block-entry probes */
     bool grouped;             /* generating the copy that uses them */
-    bool second;              /* generating the copy without them */
+    bool second;              /* generating a copy after the first */
+    /* A self-loop (the block's last instruction jumps back to its start)
+     * whose back edge leaves the flags to a recipe enters a copy of its
+     * body that starts in FS_REPLAY: no PUSHF per iteration. */
+    bool loop_ok;             /* this block may get that copy */
+    bool in_loop;             /* generating it */
+    Recipe loop_rc;           /* the back edge's recipe (valid once seen) */
+    uint8_t *loop_sites[4];   /* back-edge jumps to patch to its entry */
+    int nloop_sites;
+    uint8_t *loop_entry;
+    int unroll, copy;         /* the loop copy is unrolled: copy 1..unroll */
+    uint8_t *next_sites[4];   /* back edges of this copy, to the next one */
+    int nnext;
+    uint32_t left_extra;      /* instructions charged at the loop entry for
+                                 the copies after this one (refunded at exits) */
     int cur;
     bool ended;
     unsigned xlen;            /* the one instruction crosses pages: its length */
@@ -398,6 +413,7 @@ static Stub *new_stub(Gen *g)
     s->fs_after = FS_MEM;
     s->x87 = g->x87res;
     s->replay = false;
+    s->left_extra = g->left_extra;
     return s;
 }
 
@@ -420,7 +436,7 @@ static void call_helper(Gen *g, int i)
     const Insn *in = &g->ins[i];
     x87_spill(g);
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), in->eip);
-    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - i - 1));
+    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - i - 1) + g->left_extra);
     store_regs(&g->e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
@@ -618,6 +634,8 @@ static void exit_to(Gen *g, uint32_t target)
 {
     Emit *e = &g->e;
     uint32_t lin = g->cs_base + target;
+    if (g->left_extra)               /* leaving an unrolled loop copy early */
+        emit_alu_mi(e, 4, ALU_ADD, m_ctx(CTX_OFF(countdown)), (int32_t)g->left_extra);
     if (!g->cs_flat && target > g->cpu->seg[SEG_CS].limit) {
         /* beyond CS limit: the run loop's decode raises #GP there */
         emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), target);
@@ -1325,6 +1343,41 @@ static bool gen_indirect(Gen *g, const Insn *in, bool call)
 }
 
 /* Jcc rel: both ways leave the block. */
+/*
+ * A jump back to the block's own start with the flags in the host and a
+ * recipe describing them: jump (condition 'hcc', or -1 = always) to the
+ * self-loop copy, which starts in FS_REPLAY with that recipe. False when
+ * this back edge cannot (then it exits as usual).
+ */
+static bool loop_back(Gen *g, uint32_t target, int hcc)
+{
+    if (!g->loop_ok || target != g->b->eip || g->fs != FS_HOST || !g->rc.valid)
+        return false;
+    const Recipe *r = &g->rc, *l = &g->loop_rc;
+    if (l->valid && (r->kind != l->kind || r->size != l->size || r->d != l->d ||
+                     r->s != l->s || r->imm != l->imm))
+        return false;
+    Emit *e = &g->e;
+    if (g->in_loop && g->copy == g->unroll) {
+        if (hcc < 0)
+            emit_jmp_to(e, g->loop_entry);
+        else
+            emit_jcc_to(e, hcc, g->loop_entry);
+        return true;
+    }
+    if (g->in_loop) {
+        if (g->nnext == 4)
+            return false;
+        g->next_sites[g->nnext++] = hcc < 0 ? emit_jmp(e) : emit_jcc(e, hcc);
+        return true;
+    }
+    if (g->nloop_sites == 4)
+        return false;
+    g->loop_rc = *r;
+    g->loop_sites[g->nloop_sites++] = hcc < 0 ? emit_jmp(e) : emit_jcc(e, hcc);
+    return true;
+}
+
 static bool gen_jcc(Gen *g, const Insn *in)
 {
     Emit *e = &g->e;
@@ -1332,6 +1385,15 @@ static bool gen_jcc(Gen *g, const Insn *in)
     uint32_t target = fall + in->imm;
     if (in->opsize == 2 || !g->code32)
         target &= 0xffff;
+    if (g->fs == FS_HOST && g->rc.valid && target == g->b->eip && g->loop_ok) {
+        int hcc = cond(g, in->opcode & 15);
+        if (loop_back(g, target, hcc)) {
+            flags_for_exit(g, fall);
+            exit_to(g, fall);
+            g->ended = true;
+            return true;
+        }
+    }
     uint32_t live_t = g->fs == FS_HOST ? succ_live(g, target) : 0;
     uint32_t live_f = g->fs == FS_HOST ? succ_live(g, fall) : 0;
     bool save = g->fs == FS_HOST && (live_t || live_f);
@@ -1358,6 +1420,10 @@ static bool gen_jmp_rel(Gen *g, const Insn *in)
     uint32_t target = next_eip(g, in) + in->imm;
     if (in->opsize == 2 || !g->code32)
         target &= 0xffff;
+    if (loop_back(g, target, -1)) {
+        g->ended = true;
+        return true;
+    }
     flags_for_exit(g, target);
     exit_to(g, target);
     g->ended = true;
@@ -1511,7 +1577,7 @@ static void x87_enter(Gen *g)
     emit_patch(f3, e->p);
     int32_t rest = g->n - g->cur;
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), g->ins[g->cur].eip);
-    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)rest);
+    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)rest + g->left_extra);
     emit_store_imm(e, 4, m_ctx(CTX_OFF(interp)), (uint32_t)rest);
     emit_jmp_to(e, g->j->epi_early);
     emit_patch(ok, e->p);
@@ -1619,7 +1685,7 @@ static bool gen_fpu(Gen *g, const Insn *in)
         return false;                    /* FCOMI, FUCOMI (EFLAGS) */
     materialize(g);
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), in->eip);
-    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - g->cur - 1));
+    emit_store_imm(e, 4, m_ctx(CTX_OFF(left)), (uint32_t)(g->n - g->cur - 1) + g->left_extra);
     store_regs(&g->e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
@@ -1802,7 +1868,9 @@ static void emit_stubs(Gen *g)
             materialize(g);
         }
         g->fs = FS_MEM;
+        g->left_extra = s->left_extra;
         call_helper(g, s->insn);
+        g->left_extra = 0;
         if (s->x87)
             x87_load(g);
         if (!s->resume) {
@@ -1876,8 +1944,10 @@ static void gen_body(Gen *g)
 {
     Jit *j = g->j;
     Emit *e = &g->e;
-    g->fs = FS_MEM;
-    g->rc.valid = false;
+    g->fs = g->in_loop ? FS_REPLAY : FS_MEM;
+    g->rc = g->loop_rc;
+    if (!g->in_loop)
+        g->rc.valid = false;
     g->x87res = false;
     g->ended = false;
     for (int i = 0; i < g->n && !g->ended; i++) {
@@ -1989,11 +2059,22 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
     if (!g->xlen)
         hoist_plan(g->ins, g->n, g->flat, g->stack32, &g->hp);
     JitStats st0 = j->st;
+    {
+        const Insn *last = &g->ins[g->n - 1];
+        unsigned lop = last->opcode;
+        g->loop_ok = j->chain && !g->xlen && !g->hp.ngroups &&
+                     ((lop >= 0x70 && lop <= 0x7f) || (lop >= 0x0f80 && lop <= 0x0f8f) ||
+                      lop == 0xeb || lop == 0xe9);
+    }
 retry:
     emit_init(e, b->code, MAX_BLOCK_CODE);
     g->nstubs = 0;
     g->helper_mask = 0;
     g->second = false;
+    g->in_loop = false;
+    g->nloop_sites = 0;
+    g->loop_rc.valid = false;
+    g->left_extra = 0;
     /* entry: attention (patched to "jmp trailer" on invalidation), budget */
     emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
     uint8_t *attn = emit_jcc(e, CC_NE);
@@ -2012,6 +2093,34 @@ retry:
         g->second = true;
     }
     gen_body(g);
+    uint8_t *loop_attn = NULL, *loop_budget = NULL;
+    if (g->nloop_sites) {
+        /* the self-loop copy: its own prologue, flags in FS_REPLAY, the
+         * body unrolled so that the budget (a read-modify-write of memory,
+         * whose store-to-load latency would bound a small loop) is charged
+         * once per 'unroll' iterations */
+        size_t body = emit_len(e);
+        g->unroll = body <= 600 ? 4 : body <= 1200 ? 2 : 1;
+        g->loop_entry = e->p;
+        emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
+        loop_attn = emit_jcc(e, CC_NE);
+        emit_alu_mi(e, 4, ALU_SUB, m_ctx(CTX_OFF(countdown)), g->n * g->unroll);
+        loop_budget = emit_jcc(e, CC_S);
+        for (int k = 0; k < g->nloop_sites; k++)
+            emit_patch(g->loop_sites[k], g->loop_entry);
+        g->in_loop = true;
+        g->second = true;
+        g->nnext = 0;
+        for (g->copy = 1; g->copy <= g->unroll; g->copy++) {
+            for (int k = 0; k < g->nnext; k++)
+                emit_patch(g->next_sites[k], e->p);
+            g->nnext = 0;
+            g->left_extra = (uint32_t)(g->n * (g->unroll - g->copy));
+            gen_body(g);
+        }
+        g->left_extra = 0;
+        g->in_loop = false;
+    }
     emit_stubs(g);
     /* budget exhausted: give the block back; attention / trailer: leave */
     emit_patch(budget, e->p);
@@ -2020,8 +2129,22 @@ retry:
     b->trailer = e->p;
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), b->eip);
     emit_jmp_to(e, j->epi_normal);
-    if (e->full && g->hp.ngroups) {
+    b->entry2 = b->trailer2 = NULL;
+    if (g->nloop_sites) {
+        /* leaving from the self-loop entry: flags from the recipe first */
+        emit_patch(loop_budget, e->p);
+        emit_alu_mi(e, 4, ALU_ADD, m_ctx(CTX_OFF(countdown)), g->n * g->unroll);
+        emit_patch(loop_attn, e->p);
+        b->trailer2 = e->p;
+        emit_recipe(e, &g->loop_rc);
+        emit_pushfq(e);
+        emit_pop_m(e, m_flags());
+        emit_jmp_to(e, b->trailer);
+        b->entry2 = g->loop_entry;
+    }
+    if (e->full && (g->hp.ngroups || g->loop_ok)) {
         g->hp.ngroups = 0;                /* two copies do not fit: one */
+        g->loop_ok = false;
         j->st = st0;
         goto retry;
     }

@@ -55,6 +55,8 @@ typedef struct Block {
     bool valid;
     uint8_t *code;            /* entry point (the patchable prologue) */
     uint8_t *trailer;         /* where an invalidated entry jumps */
+    uint8_t *entry2;          /* the self-loop entry (codegen.c), or NULL */
+    uint8_t *trailer2;        /* where entry2 jumps once invalidated */
     uint32_t code_len;
     Insn *insns;              /* the decoded instructions, for helpers */
     uint32_t flags_undef;     /* flags the block leaves undefined (lockstep) */
