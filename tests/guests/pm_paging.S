@@ -201,6 +201,26 @@ hf2:
     EXPECT exc_cr2, $HOLE, 0x40, "group across into a hole: CR2"
     EXPECT 0x301ffc, $0x5a5a, 0x41, "group across into a hole: the first store done"
 
+    /* a small loop (translated as a self-loop, unrolled) walks into the
+     * hole: the fault is at the load of the first missing byte, with the
+     * flags of the previous round's compare */
+    SAY "#PF in a tight loop walking into a not-present page"
+    EXPECT_FAULT 1f
+    movl $HOLE - 37, %esi
+    xorl %eax, %eax
+hl_load:
+    movzbl (%esi), %edx
+    addl %edx, %eax
+    incl %esi
+    cmpl $HOLE + 100, %esi
+    jne hl_load
+1:  EXPECT exc_eip, $hl_load, 0x42, "loop into a hole: #PF at the load"
+    EXPECT %esi, $HOLE, 0x43, "loop into a hole: pointer at the hole"
+    EXPECT exc_cr2, $HOLE, 0x44, "loop into a hole: CR2"
+    movl exc_eflags, %eax
+    andl $0x8d5, %eax
+    EXPECT %eax, $0x95, 0x45, "loop into a hole: flags of the last compare"
+
     SAY "supervisor writes to a read-only page, CR0.WP off and on"
     movl $0xffffffff, exc_vec
     movl $0x11111111, RO
