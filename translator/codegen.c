@@ -629,6 +629,21 @@ static void adjust_esp(Gen *g, int32_t delta)
 
 /* ---- exits ------------------------------------------------------------------------ */
 
+/* Compare the jump-cache entry's key and CS base (qword at m) with this
+ * block's; the branch that leaves on a mismatch goes to 'miss'. */
+static void jc_key_check(Gen *g, Mem m, const uint8_t *miss)
+{
+    Emit *e = &g->e;
+    uint64_t want = (uint64_t)g->key | ((uint64_t)g->cs_base << 32);
+    if (want < 0x80000000u) {
+        emit_alu_mi(e, 8, ALU_CMP, m, (int32_t)want);
+    } else {
+        emit_mov_ri(e, 8, H_R11, want);
+        emit_alu_rm(e, 8, ALU_CMP, H_R11, m);
+    }
+    emit_jcc_to(e, CC_NE, miss);
+}
+
 /* Jump to the block at constant guest EIP 'target' (flags in MEM or dead). */
 static void exit_to(Gen *g, uint32_t target)
 {
@@ -660,9 +675,7 @@ static void exit_to(Gen *g, uint32_t target)
     int32_t ent = CTX_OFF(jc) + (int32_t)(idx * sizeof(JcEntry));
     emit_alu_mi(e, 4, ALU_CMP, m_ctx(ent), (int32_t)lin);
     emit_jcc_to(e, CC_NE, g->j->epi_normal);
-    emit_mov_ri(e, 8, H_R11, (uint64_t)g->key | ((uint64_t)g->cs_base << 32));
-    emit_alu_rm(e, 8, ALU_CMP, H_R11, m_ctx(ent + 4));
-    emit_jcc_to(e, CC_NE, g->j->epi_normal);
+    jc_key_check(g, m_ctx(ent + 4), g->j->epi_normal);
     emit_jmp_m(e, m_ctx(ent + (int32_t)offsetof(JcEntry, code)));
 }
 
@@ -670,11 +683,18 @@ static void exit_to(Gen *g, uint32_t target)
 static void exit_indirect(Gen *g)
 {
     Emit *e = &g->e;
-    emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
     if (!g->j->chain) {
+        emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
         emit_jmp_to(e, g->j->epi_normal);
         return;
     }
+    /* EIP is stored only when leaving for the run loop: translated code
+     * entered through the jump cache never reads cpu->eip before setting it */
+    uint8_t *over = emit_jmp(e);
+    uint8_t *miss = e->p;
+    emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
+    emit_jmp_to(e, g->j->epi_normal);
+    emit_patch(over, e->p);
     if (g->cs_base)
         emit_lea(e, 4, H_R8, mem_bd(H_R10, (int32_t)g->cs_base));
     else
@@ -690,10 +710,8 @@ static void exit_indirect(Gen *g)
     emit_lea(e, 8, H_R9, mem_bisd(H_R9, H_R9, 1, 0));
     int32_t base = CTX_OFF(jc);
     emit_alu_rm(e, 4, ALU_CMP, H_R8, mem_bisd(H_CTX, H_R9, 3, base));
-    emit_jcc_to(e, CC_NE, g->j->epi_normal);
-    emit_mov_ri(e, 8, H_R11, (uint64_t)g->key | ((uint64_t)g->cs_base << 32));
-    emit_alu_rm(e, 8, ALU_CMP, H_R11, mem_bisd(H_CTX, H_R9, 3, base + 4));
-    emit_jcc_to(e, CC_NE, g->j->epi_normal);
+    emit_jcc_to(e, CC_NE, miss);
+    jc_key_check(g, mem_bisd(H_CTX, H_R9, 3, base + 4), miss);
     emit_jmp_m(e, mem_bisd(H_CTX, H_R9, 3, base + (int32_t)offsetof(JcEntry, code)));
 }
 

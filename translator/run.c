@@ -34,7 +34,9 @@ uint32_t jit_key(const CpuState *cpu)
     return (code32(cpu) ? 1u : 0) | (stack32(cpu) ? 2u : 0) | ((uint32_t)cpu->cpl << 2) |
            ((cpu->cr[0] & CR0_PE) ? 16u : 0) | (v86_mode(cpu) ? 32u : 0) |
            ((uint32_t)(cpu->in->seg_flat & 0x3f) << 8) |
-           0x80000000u;            /* never 0: an empty jump-cache entry must not match */
+           0x40000000u;            /* never 0: an empty jump-cache entry must not match;
+                                      bit 31 clear: key | cs_base << 32 is an imm32 when
+                                      cs_base = 0 (codegen.c, jc_key_check) */
 }
 
 /*
