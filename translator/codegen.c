@@ -67,7 +67,7 @@
  * the interpreter would have had.
  *
  * Block layout: entry (attention check - the 5+ bytes an invalidation
- * overwrites with a jump to the trailer - then ctx.countdown -= n, leaving
+ * overwrites with a jump to the trailer - then the budget (R11) -= n, leaving
  * when it goes negative), the instructions, the exits, the slow paths, and
  * the trailer (store the block's EIP, leave). A direct exit is a JMP rel32
  * to a stub; the stub either asks the run loop to chain (same linear page:
@@ -429,6 +429,14 @@ static void stub_branch(Gen *g, Stub *s, int cc)
 static void x87_spill(Gen *g);
 static bool replay_safe(const Insn *in);
 
+/* Call C code: the countdown (R11, caller-saved) goes through ctx. */
+static void call_host(Emit *e, const void *fn)
+{
+    emit_store(e, 4, mem_bd(H_CTX, CTX_OFF(countdown)), H_COUNT);
+    emit_call_abs(e, fn);
+    emit_load(e, 4, H_COUNT, mem_bd(H_CTX, CTX_OFF(countdown)));
+}
+
 /* The helper call for instruction i (flags must be in state MEM). */
 static void call_helper(Gen *g, int i)
 {
@@ -440,7 +448,7 @@ static void call_helper(Gen *g, int i)
     store_regs(&g->e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
-    emit_call_abs(e, (const void *)jit_helper_insn);
+    call_host(e, (const void *)jit_helper_insn);
     emit_mov_rr(e, 4, H_R10, H_RAX);
     load_regs(&g->e);
     emit_test_rr(e, 4, H_R10, H_R10);
@@ -631,15 +639,15 @@ static void adjust_esp(Gen *g, int32_t delta)
 
 /* Compare the jump-cache entry's key and CS base (qword at m) with this
  * block's; the branch that leaves on a mismatch goes to 'miss'. */
-static void jc_key_check(Gen *g, Mem m, const uint8_t *miss)
+static void jc_key_check(Gen *g, Mem m, int tmp, const uint8_t *miss)
 {
     Emit *e = &g->e;
     uint64_t want = (uint64_t)g->key | ((uint64_t)g->cs_base << 32);
     if (want < 0x80000000u) {
         emit_alu_mi(e, 8, ALU_CMP, m, (int32_t)want);
     } else {
-        emit_mov_ri(e, 8, H_R11, want);
-        emit_alu_rm(e, 8, ALU_CMP, H_R11, m);
+        emit_mov_ri(e, 8, tmp, want);
+        emit_alu_rm(e, 8, ALU_CMP, tmp, m);
     }
     emit_jcc_to(e, CC_NE, miss);
 }
@@ -650,7 +658,7 @@ static void exit_to(Gen *g, uint32_t target)
     Emit *e = &g->e;
     uint32_t lin = g->cs_base + target;
     if (g->left_extra)               /* leaving an unrolled loop copy early */
-        emit_alu_mi(e, 4, ALU_ADD, m_ctx(CTX_OFF(countdown)), (int32_t)g->left_extra);
+        emit_alu_ri(e, 4, ALU_ADD, H_COUNT, (int32_t)g->left_extra);
     if (!g->cs_flat && target > g->cpu->seg[SEG_CS].limit) {
         /* beyond CS limit: the run loop's decode raises #GP there */
         emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), target);
@@ -675,7 +683,7 @@ static void exit_to(Gen *g, uint32_t target)
     int32_t ent = CTX_OFF(jc) + (int32_t)(idx * sizeof(JcEntry));
     emit_alu_mi(e, 4, ALU_CMP, m_ctx(ent), (int32_t)lin);
     emit_jcc_to(e, CC_NE, g->j->epi_normal);
-    jc_key_check(g, m_ctx(ent + 4), g->j->epi_normal);
+    jc_key_check(g, m_ctx(ent + 4), H_R9, g->j->epi_normal);
     emit_jmp_m(e, m_ctx(ent + (int32_t)offsetof(JcEntry, code)));
 }
 
@@ -692,26 +700,27 @@ static void exit_indirect(Gen *g)
      * entered through the jump cache never reads cpu->eip before setting it */
     uint8_t *over = emit_jmp(e);
     uint8_t *miss = e->p;
+    if (g->cs_base)                  /* R10 holds the linear address here */
+        emit_lea(e, 4, H_R10, mem_bd(H_R10, -(int32_t)g->cs_base));
     emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
     emit_jmp_to(e, g->j->epi_normal);
     emit_patch(over, e->p);
+    int lin = H_R10;
     if (g->cs_base)
-        emit_lea(e, 4, H_R8, mem_bd(H_R10, (int32_t)g->cs_base));
-    else
-        emit_mov_rr(e, 4, H_R8, H_R10);
+        emit_lea(e, 4, H_R10, mem_bd(H_R10, (int32_t)g->cs_base));
     /* index = ((lin >> 6) & 0xfc0) | ((lin ^ (lin >> 6)) & 63) */
-    emit_mov_rr(e, 4, H_R9, H_R8);
+    emit_mov_rr(e, 4, H_R9, lin);
     emit_shift_ri(e, 4, SH_SHR, H_R9, 6);
-    emit_mov_rr(e, 4, H_R11, H_R9);
+    emit_mov_rr(e, 4, H_R8, H_R9);
     emit_alu_ri(e, 4, ALU_AND, H_R9, 0xfc0);
-    emit_alu_rr(e, 4, ALU_XOR, H_R11, H_R8);
-    emit_alu_ri(e, 4, ALU_AND, H_R11, 63);
-    emit_alu_rr(e, 4, ALU_OR, H_R9, H_R11);
+    emit_alu_rr(e, 4, ALU_XOR, H_R8, lin);
+    emit_alu_ri(e, 4, ALU_AND, H_R8, 63);
+    emit_alu_rr(e, 4, ALU_OR, H_R9, H_R8);
     emit_lea(e, 8, H_R9, mem_bisd(H_R9, H_R9, 1, 0));
     int32_t base = CTX_OFF(jc);
-    emit_alu_rm(e, 4, ALU_CMP, H_R8, mem_bisd(H_CTX, H_R9, 3, base));
+    emit_alu_rm(e, 4, ALU_CMP, lin, mem_bisd(H_CTX, H_R9, 3, base));
     emit_jcc_to(e, CC_NE, miss);
-    jc_key_check(g, mem_bisd(H_CTX, H_R9, 3, base + 4), miss);
+    jc_key_check(g, mem_bisd(H_CTX, H_R9, 3, base + 4), H_R8, miss);
     emit_jmp_m(e, mem_bisd(H_CTX, H_R9, 3, base + (int32_t)offsetof(JcEntry, code)));
 }
 
@@ -1264,9 +1273,11 @@ static bool gen_push_mem(Gen *g, const Insn *in)
     Emit *e = &g->e;
     Stub *s = new_stub(g);
     Mem m = gen_modrm_mem(g, s, in, size, false);
-    emit_load(e, size, H_R11, m);          /* R11 survives the stack probe */
+    emit_load(e, size, H_R10, m);
+    emit_store(e, 4, m_ctx(CTX_OFF(tmp)), H_R10);   /* across the stack probe */
     Mem d = gen_stack_mem(g, s, -(int32_t)size, size, true);
-    emit_store(e, size, d, H_R11);
+    emit_load(e, 4, H_R10, m_ctx(CTX_OFF(tmp)));
+    emit_store(e, size, d, H_R10);
     adjust_esp(g, -(int32_t)size);
     s->resume = e->p;
     s->fs_after = g->fs;
@@ -1348,11 +1359,11 @@ static bool gen_indirect(Gen *g, const Insn *in, bool call)
     }
     check_target(g, s);
     if (call) {
-        emit_mov_rr(e, 4, H_R11, H_R10);        /* R11 survives the stack probe */
+        emit_store(e, 4, m_ctx(CTX_OFF(tmp)), H_R10);   /* across the stack probe */
         Mem d = gen_stack_mem(g, s, -(int32_t)size, size, true);
         emit_store_imm(e, size, d, next_eip(g, in));
         adjust_esp(g, -(int32_t)size);
-        emit_mov_rr(e, 4, H_R10, H_R11);
+        emit_load(e, 4, H_R10, m_ctx(CTX_OFF(tmp)));
     }
     g->fs = FS_MEM;
     exit_indirect(g);
@@ -1473,9 +1484,9 @@ static bool gen_cmov(Gen *g, const Insn *in)
         materialize(g);
     }
     Mem m = gen_modrm_mem(g, s, in, size, false);
-    emit_load(e, size, H_R11, m);
-    int hcc = cond(g, in->opcode & 15);
-    emit_cmovcc(e, size, hcc, hreg(in->reg), H_R11);
+    emit_load(e, size, H_R8, m);
+    int hcc = cond(g, in->opcode & 15);             /* uses R9/R10 at most */
+    emit_cmovcc(e, size, hcc, hreg(in->reg), H_R8);
     s->resume = e->p;
     s->fs_after = g->fs;
     return !e->bad;
@@ -1540,7 +1551,7 @@ static void call_c(Gen *g, const void *fn, int32_t ctx_arg)
     store_regs(e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_lea(e, 8, H_RSI, m_ctx(ctx_arg));
-    emit_call_abs(e, fn);
+    call_host(e, fn);
     static const int caller_saved[] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
     for (unsigned k = 0; k < 5; k++)
         emit_load(e, 4, hreg(caller_saved[k]), m_greg(caller_saved[k]));
@@ -1707,7 +1718,7 @@ static bool gen_fpu(Gen *g, const Insn *in)
     store_regs(&g->e);
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
-    emit_call_abs(e, (const void *)jit_helper_fpu);
+    call_host(e, (const void *)jit_helper_fpu);
     static const int caller_saved[] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
     for (unsigned k = 0; k < 5; k++)
         emit_load(e, 4, hreg(caller_saved[k]), m_greg(caller_saved[k]));
@@ -2096,7 +2107,7 @@ retry:
     /* entry: attention (patched to "jmp trailer" on invalidation), budget */
     emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
     uint8_t *attn = emit_jcc(e, CC_NE);
-    emit_alu_mi(e, 4, ALU_SUB, m_ctx(CTX_OFF(countdown)), g->n);
+    emit_alu_ri(e, 4, ALU_SUB, H_COUNT, g->n);
     uint8_t *budget = emit_jcc(e, CC_S);
     if (g->hp.ngroups) {
         /* the copy with hoisted probes, then the one without */
@@ -2122,7 +2133,7 @@ retry:
         g->loop_entry = e->p;
         emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
         loop_attn = emit_jcc(e, CC_NE);
-        emit_alu_mi(e, 4, ALU_SUB, m_ctx(CTX_OFF(countdown)), g->n * g->unroll);
+        emit_alu_ri(e, 4, ALU_SUB, H_COUNT, g->n * g->unroll);
         loop_budget = emit_jcc(e, CC_S);
         for (int k = 0; k < g->nloop_sites; k++)
             emit_patch(g->loop_sites[k], g->loop_entry);
@@ -2142,7 +2153,7 @@ retry:
     emit_stubs(g);
     /* budget exhausted: give the block back; attention / trailer: leave */
     emit_patch(budget, e->p);
-    emit_alu_mi(e, 4, ALU_ADD, m_ctx(CTX_OFF(countdown)), g->n);
+    emit_alu_ri(e, 4, ALU_ADD, H_COUNT, g->n);
     emit_patch(attn, e->p);
     b->trailer = e->p;
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), b->eip);
@@ -2151,7 +2162,7 @@ retry:
     if (g->nloop_sites) {
         /* leaving from the self-loop entry: flags from the recipe first */
         emit_patch(loop_budget, e->p);
-        emit_alu_mi(e, 4, ALU_ADD, m_ctx(CTX_OFF(countdown)), g->n * g->unroll);
+        emit_alu_ri(e, 4, ALU_ADD, H_COUNT, g->n * g->unroll);
         emit_patch(loop_attn, e->p);
         b->trailer2 = e->p;
         emit_recipe(e, &g->loop_rc);
@@ -2205,9 +2216,10 @@ void codegen_stubs(Jit *j)
     emit_mov_rr(&e, 8, H_R15, H_RDI);
     emit_mov_rr(&e, 8, H_R12, H_RDX);
     emit_mov_rr(&e, 8, H_R14, H_RCX);
-    emit_mov_rr(&e, 8, H_R11, H_RSI);
+    emit_mov_rr(&e, 8, H_R10, H_RSI);
     load_regs(&e);
-    emit_jmp_r(&e, H_R11);
+    emit_load(&e, 4, H_COUNT, mem_bd(H_R12, CTX_OFF(countdown)));
+    emit_jmp_r(&e, H_R10);
     /* x87_spill: called (flags in MEM, stack 8 off 16) when ctx.x87_host */
     static const uint8_t fxsave[2] = { 0x0f, 0xae };
     j->x87_spill = e.p;
@@ -2218,7 +2230,7 @@ void codegen_stubs(Jit *j)
     emit_alu_ri(&e, 8, ALU_SUB, H_RSP, 8);
     emit_mov_rr(&e, 8, H_RDI, H_R15);
     emit_lea(&e, 8, H_RSI, mem_bd(H_R12, CTX_OFF(fx)));
-    emit_call_abs(&e, (const void *)jit_fx_to_x87);
+    call_host(&e, (const void *)jit_fx_to_x87);
     emit_alu_ri(&e, 8, ALU_ADD, H_RSP, 8);
     load_regs(&e);
     emit_store_imm(&e, 1, mem_bd(H_R12, CTX_OFF(x87_host)), 0);
@@ -2227,6 +2239,7 @@ void codegen_stubs(Jit *j)
     j->epi_normal = e.p;
     emit_store_imm(&e, 4, mem_bd(H_R12, CTX_OFF(left)), 0);
     j->epi_early = e.p;
+    emit_store(&e, 4, mem_bd(H_R12, CTX_OFF(countdown)), H_COUNT);
     emit_alu_mi(&e, 1, ALU_CMP, mem_bd(H_R12, CTX_OFF(x87_host)), 0);
     uint8_t *no_x87 = emit_jcc(&e, CC_E);
     uint8_t *call = e.p;

@@ -10,7 +10,10 @@
  *   host  RAX RCX RDX RBX R13 RBP RSI RDI     (identity except ESP)
  *
  *   R15 = CpuState *, R14 = CpuInternal *, R12 = JitCtx *,
- *   R8-R11 scratch (R11 also carries helper addresses).
+ *   R11 = the budget (ctx.countdown, kept there across C calls and at
+ *   exits: a counter in memory made every block's prologue a
+ *   read-modify-write chained to the last one's by store forwarding),
+ *   R8-R10 scratch.
  *
  * The identity mapping lets guest byte registers AH..BH stay encodable
  * (without REX) and guest CL drive host shifts directly. Guest registers
@@ -27,6 +30,7 @@
 #define H_CPU H_R15
 #define H_IN  H_R14
 #define H_CTX H_R12
+#define H_COUNT H_R11        /* ctx.countdown while translated code runs */
 
 extern const int8_t guest_hreg[8];
 
@@ -97,11 +101,13 @@ typedef struct HoistPlan {
 
 /* The run-time context generated code reads and writes through R12. */
 typedef struct JitCtx {
-    int32_t countdown;        /* instructions left in this slice */
+    int32_t countdown;        /* instructions left in this slice (in R11 while
+                                 translated code runs; here across C calls) */
     int32_t left;             /* block instructions not started at an early exit */
     uint8_t *chain_site;      /* rel32 of the exit that asks to be chained */
     uint32_t key;             /* key of the blocks being run */
     uint32_t smc;             /* code was invalidated while translated code ran */
+    uint32_t tmp;             /* a value kept across a TLB probe */
     uint64_t helper_calls;    /* counted by the helper wrapper */
     int32_t interp;           /* instructions the run loop must interpret next */
     uint8_t x87_host;         /* the host's x87 holds the guest's (codegen gen_x87) */
