@@ -696,21 +696,20 @@ static void exit_indirect(Gen *g)
         emit_jmp_to(e, g->j->epi_normal);
         return;
     }
-    /* EIP is stored only when leaving for the run loop: translated code
-     * entered through the jump cache never reads cpu->eip before setting it */
-    uint8_t *over = emit_jmp(e);
-    uint8_t *miss = e->p;
-    if (g->cs_base)                  /* R10 holds the linear address here */
-        emit_lea(e, 4, H_R10, mem_bd(H_R10, -(int32_t)g->cs_base));
-    emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
-    emit_jmp_to(e, g->j->epi_normal);
-    emit_patch(over, e->p);
+    /* EIP is stored only when leaving for the run loop (after the jump):
+     * translated code entered through the jump cache never reads cpu->eip
+     * before setting it */
     int lin = H_R10;
     if (g->cs_base)
         emit_lea(e, 4, H_R10, mem_bd(H_R10, (int32_t)g->cs_base));
-    /* index = ((lin >> 6) & 0xfc0) | ((lin ^ (lin >> 6)) & 63) */
-    emit_mov_rr(e, 4, H_R9, lin);
-    emit_shift_ri(e, 4, SH_SHR, H_R9, 6);
+    /* index = ((lin >> 6) & 0xfc0) | ((lin ^ (lin >> 6)) & 63); a RORX
+     * leaves lin's low bits on top, which both masks drop */
+    if (g->j->bmi2) {
+        emit_rorx(e, H_R9, lin, 6);
+    } else {
+        emit_mov_rr(e, 4, H_R9, lin);
+        emit_shift_ri(e, 4, SH_SHR, H_R9, 6);
+    }
     emit_mov_rr(e, 4, H_R8, H_R9);
     emit_alu_ri(e, 4, ALU_AND, H_R9, 0xfc0);
     emit_alu_rr(e, 4, ALU_XOR, H_R8, lin);
@@ -719,9 +718,22 @@ static void exit_indirect(Gen *g)
     emit_lea(e, 8, H_R9, mem_bisd(H_R9, H_R9, 1, 0));
     int32_t base = CTX_OFF(jc);
     emit_alu_rm(e, 4, ALU_CMP, lin, mem_bisd(H_CTX, H_R9, 3, base));
-    emit_jcc_to(e, CC_NE, miss);
-    jc_key_check(g, mem_bisd(H_CTX, H_R9, 3, base + 4), H_R8, miss);
+    uint8_t *miss1 = emit_jcc(e, CC_NE);
+    uint64_t want = (uint64_t)g->key | ((uint64_t)g->cs_base << 32);
+    if (want < 0x80000000u) {
+        emit_alu_mi(e, 8, ALU_CMP, mem_bisd(H_CTX, H_R9, 3, base + 4), (int32_t)want);
+    } else {
+        emit_mov_ri(e, 8, H_R8, want);
+        emit_alu_rm(e, 8, ALU_CMP, H_R8, mem_bisd(H_CTX, H_R9, 3, base + 4));
+    }
+    uint8_t *miss2 = emit_jcc(e, CC_NE);
     emit_jmp_m(e, mem_bisd(H_CTX, H_R9, 3, base + (int32_t)offsetof(JcEntry, code)));
+    emit_patch(miss1, e->p);
+    emit_patch(miss2, e->p);
+    if (g->cs_base)                  /* R10 holds the linear address here */
+        emit_lea(e, 4, H_R10, mem_bd(H_R10, -(int32_t)g->cs_base));
+    emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
+    emit_jmp_to(e, g->j->epi_normal);
 }
 
 static uint32_t next_eip(const Gen *g, const Insn *in)
