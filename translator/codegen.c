@@ -66,9 +66,9 @@
  * interpreter, so cpu_raise unwinds to the run loop's setjmp with the state
  * the interpreter would have had.
  *
- * Block layout: entry (attention check - the 5+ bytes an invalidation
- * overwrites with a jump to the trailer - then the budget (R11) -= n, leaving
- * when it goes negative), the instructions, the exits, the slow paths, and
+ * Block layout: entry (the budget, R11 -= n, leaving when it goes negative;
+ * its 7 bytes are what an invalidation overwrites with a jump to the
+ * trailer), the instructions, the exits, the slow paths, and
  * the trailer (store the block's EIP, leave). A direct exit is a JMP rel32
  * to a stub; the stub either asks the run loop to chain (same linear page:
  * the loop patches the rel32 to the next block's entry) or looks the
@@ -428,6 +428,16 @@ static void stub_branch(Gen *g, Stub *s, int cc)
 
 static void x87_spill(Gen *g);
 static bool replay_safe(const Insn *in);
+
+/* A block prologue's budget charge: SUB R11D, imm32 - always the 7-byte
+ * form, so that invalidation can overwrite it with a 5-byte JMP. */
+static void budget_sub(Emit *e, uint32_t n)
+{
+    emit_u8(e, 0x41);                    /* REX.B */
+    emit_u8(e, 0x81);                    /* group 1, imm32 */
+    emit_u8(e, (uint8_t)(0xc0 | ALU_SUB << 3 | (H_COUNT & 7)));
+    emit_u32(e, n);
+}
 
 /* Call C code: the countdown (R11, caller-saved) goes through ctx. */
 static void call_host(Emit *e, const void *fn)
@@ -1734,6 +1744,11 @@ static bool gen_fpu(Gen *g, const Insn *in)
     static const int caller_saved[] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
     for (unsigned k = 0; k < 5; k++)
         emit_load(e, 4, hreg(caller_saved[k]), m_greg(caller_saved[k]));
+    /* an unmasked x87 exception may have raised FERR# (IRQ 13): leave for
+     * the run loop, which takes interrupts (no other C call lets an
+     * interrupt in without saying so: jit_helper_insn returns non-zero) */
+    emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
+    emit_jcc_to(e, CC_NE, g->j->epi_early);
     return true;
 }
 
@@ -2116,10 +2131,8 @@ retry:
     g->nloop_sites = 0;
     g->loop_rc.valid = false;
     g->left_extra = 0;
-    /* entry: attention (patched to "jmp trailer" on invalidation), budget */
-    emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
-    uint8_t *attn = emit_jcc(e, CC_NE);
-    emit_alu_ri(e, 4, ALU_SUB, H_COUNT, g->n);
+    /* entry: the budget (its 7 bytes become "jmp trailer" on invalidation) */
+    budget_sub(e, (uint32_t)g->n);
     uint8_t *budget = emit_jcc(e, CC_S);
     if (g->hp.ngroups) {
         /* the copy with hoisted probes, then the one without */
@@ -2134,7 +2147,7 @@ retry:
         g->second = true;
     }
     gen_body(g);
-    uint8_t *loop_attn = NULL, *loop_budget = NULL;
+    uint8_t *loop_budget = NULL;
     if (g->nloop_sites) {
         /* the self-loop copy: its own prologue, flags in FS_REPLAY, the
          * body unrolled so that the budget (a read-modify-write of memory,
@@ -2143,9 +2156,7 @@ retry:
         size_t body = emit_len(e);
         g->unroll = body <= 600 ? 4 : body <= 1200 ? 2 : 1;
         g->loop_entry = e->p;
-        emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
-        loop_attn = emit_jcc(e, CC_NE);
-        emit_alu_ri(e, 4, ALU_SUB, H_COUNT, g->n * g->unroll);
+        budget_sub(e, (uint32_t)(g->n * g->unroll));
         loop_budget = emit_jcc(e, CC_S);
         for (int k = 0; k < g->nloop_sites; k++)
             emit_patch(g->loop_sites[k], g->loop_entry);
@@ -2166,7 +2177,6 @@ retry:
     /* budget exhausted: give the block back; attention / trailer: leave */
     emit_patch(budget, e->p);
     emit_alu_ri(e, 4, ALU_ADD, H_COUNT, g->n);
-    emit_patch(attn, e->p);
     b->trailer = e->p;
     emit_store_imm(e, 4, m_cpu(CPU_OFF(eip)), b->eip);
     emit_jmp_to(e, j->epi_normal);
@@ -2175,7 +2185,6 @@ retry:
         /* leaving from the self-loop entry: flags from the recipe first */
         emit_patch(loop_budget, e->p);
         emit_alu_ri(e, 4, ALU_ADD, H_COUNT, g->n * g->unroll);
-        emit_patch(loop_attn, e->p);
         b->trailer2 = e->p;
         emit_recipe(e, &g->loop_rc);
         emit_pushfq(e);

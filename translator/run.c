@@ -108,7 +108,8 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
 /*
  * The x87 escapes (D8-DF) that touch neither general registers nor EFLAGS
  * nor control flow: no exit checks needed. Faults unwind as usual; an
- * FERR# interrupt raises in->attention, seen at the next block entry.
+ * FERR# interrupt raises in->attention, which the generated code checks
+ * right after the call (codegen.c, gen_fpu).
  */
 void jit_helper_fpu(CpuState *cpu, const Insn *i)
 {
