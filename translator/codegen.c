@@ -1741,13 +1741,14 @@ static bool gen_fpu(Gen *g, const Insn *in)
     emit_mov_rr(e, 8, H_RDI, H_CPU);
     emit_mov_ri(e, 8, H_RSI, (uint64_t)(uintptr_t)in);
     call_host(e, (const void *)jit_helper_fpu);
+    emit_mov_rr(e, 4, H_R10, H_RAX);
     static const int caller_saved[] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
     for (unsigned k = 0; k < 5; k++)
         emit_load(e, 4, hreg(caller_saved[k]), m_greg(caller_saved[k]));
-    /* an unmasked x87 exception may have raised FERR# (IRQ 13): leave for
-     * the run loop, which takes interrupts (no other C call lets an
-     * interrupt in without saying so: jit_helper_insn returns non-zero) */
-    emit_alu_mi(e, 1, ALU_CMP, m_in(IN_OFF(attention)), 0);
+    /* FERR# asserted (the instruction runs again after IRQ 13) or anything
+     * else raising attention: leave for the run loop, which takes
+     * interrupts - no C call lets one in without saying so */
+    emit_test_rr(e, 4, H_R10, H_R10);
     emit_jcc_to(e, CC_NE, g->j->epi_early);
     return true;
 }

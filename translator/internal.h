@@ -204,7 +204,7 @@ void hoist_plan(const Insn *ins, int n, uint8_t flat, bool stack32, HoistPlan *p
 extern Jit *jit_current;      /* the translator of the running CPU */
 uint32_t jit_key(const CpuState *cpu);
 int jit_helper_insn(CpuState *cpu, const Insn *i);
-void jit_helper_fpu(CpuState *cpu, const Insn *i);
+int jit_helper_fpu(CpuState *cpu, const Insn *i);
 void jit_x87_to_fx(CpuState *cpu, uint8_t *fx);
 void jit_fx_to_x87(CpuState *cpu, const uint8_t *fx);
 void jit_trace_block(Jit *j, const Block *b, uint64_t helper_mask);

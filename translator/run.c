@@ -107,14 +107,21 @@ int jit_helper_insn(CpuState *cpu, const Insn *i)
 
 /*
  * The x87 escapes (D8-DF) that touch neither general registers nor EFLAGS
- * nor control flow: no exit checks needed. Faults unwind as usual; an
- * FERR# interrupt raises in->attention, which the generated code checks
- * right after the call (codegen.c, gen_fpu).
+ * nor control flow: fewer exit checks. Faults unwind as usual. Non-zero
+ * when translated code must leave: the instruction met a pending unmasked
+ * exception with CR0.NE clear, asserted FERR# and asked to be run again
+ * after the IRQ 13 it raises (cpu->eip back on it; it counts as not run),
+ * or something raised in->attention.
  */
-void jit_helper_fpu(CpuState *cpu, const Insn *i)
+int jit_helper_fpu(CpuState *cpu, const Insn *i)
 {
-    begin_insn(cpu, i);
+    uint32_t next = begin_insn(cpu, i);
     i->op->exec(cpu, i);
+    if (cpu->eip != next) {
+        jit_current->ctx.left++;
+        return 1;
+    }
+    return cpu->in->attention;
 }
 
 /*
