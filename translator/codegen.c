@@ -74,6 +74,11 @@
  * the loop patches the rel32 to the next block's entry) or looks the
  * target up in the jump cache inline. Indirect jumps, calls and returns
  * look up the jump cache inline and jump straight into the target's code.
+ * Copies of the body after the first: the one without hoisted probes
+ * (group misses), and for a self-loop the loop copy (entered from the
+ * back edge in FS_REPLAY with the back edge's recipe, unrolled up to four
+ * times with one budget charge, the rest refunded at an early exit -
+ * Gen.left_extra), with its own entry and trailer (Block.entry2/trailer2).
  */
 #include "translator/internal.h"
 
@@ -2151,9 +2156,9 @@ retry:
     uint8_t *loop_budget = NULL;
     if (g->nloop_sites) {
         /* the self-loop copy: its own prologue, flags in FS_REPLAY, the
-         * body unrolled so that the budget (a read-modify-write of memory,
-         * whose store-to-load latency would bound a small loop) is charged
-         * once per 'unroll' iterations */
+         * body unrolled so that the budget is charged once per 'unroll'
+         * iterations (in memory its read-modify-write bounded small
+         * loops; in R11 it is still one instruction fewer per round) */
         size_t body = emit_len(e);
         g->unroll = body <= 600 ? 4 : body <= 1200 ? 2 : 1;
         g->loop_entry = e->p;
