@@ -119,6 +119,16 @@ typedef struct Stub {
     uint32_t left_extra;      /* Gen.left_extra of the copy it belongs to */
 } Stub;
 
+/* The taken side of a conditional branch inside a block, emitted after
+ * the body with the flag state the branch saw. */
+typedef struct SideExit {
+    uint8_t *site;            /* rel32 of the Jcc */
+    uint32_t target;
+    int fs;
+    Recipe rc;
+    uint32_t refund;          /* block instructions after the branch, and later copies' */
+} SideExit;
+
 typedef struct Gen {
     Jit *j;
     CpuState *cpu;
@@ -139,6 +149,8 @@ typedef struct Gen {
     Stub stubs[MAX_BLOCK_INSNS * 4];      /* two copies of the body (hoist.c) */
     int nstubs;
     HoistPlan hp;             /* accesses sharing block-entry probes */
+    SideExit side[MAX_SIDE_EXITS * 6];   /* taken sides of mid-block Jcc, all copies */
+    int nside;
     bool grouped;             /* generating the copy that uses them */
     bool second;              /* generating a copy after the first */
     /* A self-loop (the block's last instruction jumps back to its start)
@@ -750,6 +762,14 @@ static void exit_indirect(Gen *g)
     emit_store(e, 4, m_cpu(CPU_OFF(eip)), H_R10);
     emit_jmp_to(e, g->j->epi_normal);
 }
+
+static bool is_jcc(const Insn *in)
+{
+    unsigned op = in->opcode;
+    return (op >= 0x70 && op <= 0x7f) || (op >= 0x0f80 && op <= 0x0f8f);
+}
+
+static uint32_t jcc_target(const Gen *g, const Insn *in);
 
 static uint32_t next_eip(const Gen *g, const Insn *in)
 {
@@ -1434,13 +1454,33 @@ static bool loop_back(Gen *g, uint32_t target, int hcc)
     return true;
 }
 
+static uint32_t jcc_target(const Gen *g, const Insn *in)
+{
+    uint32_t target = next_eip(g, in) + in->imm;
+    if (in->opsize == 2 || !g->code32)
+        target &= 0xffff;
+    return target;
+}
+
 static bool gen_jcc(Gen *g, const Insn *in)
 {
     Emit *e = &g->e;
     uint32_t fall = next_eip(g, in);
-    uint32_t target = fall + in->imm;
-    if (in->opsize == 2 || !g->code32)
-        target &= 0xffff;
+    uint32_t target = jcc_target(g, in);
+    if (g->cur < g->n - 1) {
+        /* the block goes on: the taken side leaves through a side exit */
+        if (g->nside == (int)(sizeof g->side / sizeof g->side[0]) ||
+            (!g->cs_flat && target > g->cpu->seg[SEG_CS].limit))
+            return false;
+        int hcc = cond(g, in->opcode & 15);
+        SideExit *x = &g->side[g->nside++];
+        x->site = emit_jcc(e, hcc);
+        x->target = target;
+        x->fs = g->fs;
+        x->rc = g->rc;
+        x->refund = (uint32_t)(g->n - g->cur - 1) + g->left_extra;
+        return true;
+    }
     if (g->fs == FS_HOST && g->rc.valid && target == g->b->eip && g->loop_ok) {
         int hcc = cond(g, in->opcode & 15);
         if (loop_back(g, target, hcc)) {
@@ -1915,6 +1955,21 @@ static bool gen_insn(Gen *g, const Insn *in)
 
 /* ---- block assembly ------------------------------------------------------------- */
 
+static void emit_side_exits(Gen *g)
+{
+    for (int k = 0; k < g->nside; k++) {
+        SideExit *x = &g->side[k];
+        emit_patch(x->site, g->e.p);
+        g->fs = x->fs;
+        g->rc = x->rc;
+        flags_for_exit(g, x->target);
+        g->left_extra = x->refund;
+        exit_to(g, x->target);
+        g->left_extra = 0;
+    }
+    g->nside = 0;
+}
+
 static void emit_stubs(Gen *g)
 {
     Emit *e = &g->e;
@@ -1948,6 +2003,7 @@ static void emit_stubs(Gen *g)
 /* Decode the block's instructions into g->ins; false if none fits. */
 static bool form_block(Gen *g, uint32_t phys)
 {
+    int njcc = 0;
     CpuState *cpu = g->cpu;
     uint32_t eip = cpu->eip;
     uint32_t page_left = PAGE_SIZE - (phys & (PAGE_SIZE - 1));
@@ -1970,8 +2026,15 @@ static bool form_block(Gen *g, uint32_t phys)
         }
         off += in->len;
         g->n++;
-        if (in->op->flags & (OPF_ENDS_BLOCK | OPF_MODE | OPF_UD))
+        /* a forward conditional branch does not end the block: it goes on
+         * along the fall-through, the taken side is a side exit. A backward
+         * one (a loop, usually taken; a self-loop gets its loop copy) does */
+        if (is_jcc(in) && g->code32 && njcc < MAX_SIDE_EXITS && g->n < MAX_BLOCK_INSNS &&
+            !(in->op->flags & (OPF_MODE | OPF_UD)) && jcc_target(g, in) > in->eip) {
+            njcc++;
+        } else if (in->op->flags & (OPF_ENDS_BLOCK | OPF_MODE | OPF_UD)) {
             break;
+        }
         uint32_t nx = next_eip(g, in);
         if (nx < eip || off >= page_left)
             break;                       /* 16-bit wrap, or the page ends */
@@ -1989,6 +2052,8 @@ static void liveness(Gen *g)
         uint32_t rd, wr, un;
         insn_flag_use(&g->ins[i], &rd, &wr, &un);
         live = rd | (live & ~wr);
+        if (i < g->n - 1 && is_jcc(&g->ins[i]))
+            live |= succ_live(g, jcc_target(g, &g->ins[i]));   /* its side exit */
         g->live[i] = live;
     }
     for (int i = 0; i < g->n; i++) {
@@ -2137,6 +2202,7 @@ retry:
     g->nloop_sites = 0;
     g->loop_rc.valid = false;
     g->left_extra = 0;
+    g->nside = 0;
     /* entry: the budget (its 7 bytes become "jmp trailer" on invalidation) */
     budget_sub(e, (uint32_t)g->n);
     uint8_t *budget = emit_jcc(e, CC_S);
@@ -2179,6 +2245,7 @@ retry:
         g->left_extra = 0;
         g->in_loop = false;
     }
+    emit_side_exits(g);
     emit_stubs(g);
     /* budget exhausted: give the block back; attention / trailer: leave */
     emit_patch(budget, e->p);

@@ -38,6 +38,7 @@ extern const int8_t guest_hreg[8];
 #define INSN_POOL       (512u << 10)
 #define BLOCK_POOL      (256u << 10)
 #define MAX_BLOCK_INSNS 48
+#define MAX_SIDE_EXITS  3              /* conditional branches a block goes on past */
 #define MAX_BLOCK_CODE  (16u << 10)   /* host bytes one block may need at most */
 #define BLOCK_HASH      (1u << 16)
 #define PAGE_HASH       (1u << 12)

@@ -6,7 +6,8 @@
  * straddle a page boundary, arrays walked across a page boundary by a
  * pointer the block increments, a byte-indexed table (CRC-32) inside a
  * page and straddling two, stores next to running code, and the A20 gate
- * switched between two loads of one address inside one block. Every
+ * switched between two loads of one address inside one block, and flags
+ * read where the taken side of a branch inside a block lands. Every
  * routine runs many times (so it is translated) at each of the positions.
  *
  * Models:      nothing: a test guest (see pm_lib.inc).
@@ -146,6 +147,21 @@ main:
     EXPECT near_var, $300, 0x06, "counter in the code page"
     EXPECT near_var + 4, $600, 0x07, "second counter in the code page"
 
+    /* a block goes on past a forward conditional branch; its taken side
+     * leaves with the flags the target reads */
+    SAY "flags through the taken side of a branch inside a block"
+    xorl %edi, %edi
+    movl $100, %ebp
+1:  xorl %eax, %eax
+2:  call side_flags
+    addl %ebx, %edi
+    incl %eax
+    cmpl $10, %eax
+    jne 2b
+    decl %ebp
+    jnz 1b
+    EXPECT %edi, $8900, 0x0c, "branch side exits: sum of the results"
+
     SAY "A20 switched between two loads of one address in one block"
     movl $0xaaaa5555, A20LO
     movl $0x5555aaaa, A20HI
@@ -162,6 +178,17 @@ main:
     andl $2, %eax
     EXPECT %eax, $2, 0x0a, "A20 back on"
     call finish32
+
+/* EBX = 1 | (0x10 unless EAX < 5), but 0x10 for EAX = 5: the JE's taken
+ * side lands on a JB that reads the compare's carry. */
+side_flags:
+    xorl %ebx, %ebx
+    cmpl $5, %eax
+    je 1f
+    movl $1, %ebx
+1:  jb 2f
+    orl $0x10, %ebx
+2:  ret
 
 /* Three pushes, three pops: ESP-relative accesses one probe could cover. */
 stack_shuffle:
