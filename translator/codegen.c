@@ -6,7 +6,10 @@
  * A block is decoded with the interpreter's decoder (decode_insn; the rest
  * of the block with decode_probe, which never raises) until a control
  * transfer or mode-changing instruction, the end of the 4 KiB page, or
- * MAX_BLOCK_INSNS. Every instruction then gets host code of one of two
+ * MAX_BLOCK_INSNS; a forward conditional branch does not end it (up to
+ * MAX_SIDE_EXITS: the taken side is a side exit emitted after the body,
+ * storing the flags its target needs and refunding the budget for the
+ * instructions not run). Every instruction then gets host code of one of two
  * kinds:
  *
  *  - inline: guest and host are the same ISA, so MOV, ALU, shifts, INC/DEC,
