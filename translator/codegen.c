@@ -426,6 +426,16 @@ static void carry_in(Gen *g)
 
 static Stub *new_stub(Gen *g)
 {
+    enum { NSTUBS = sizeof g->stubs / sizeof g->stubs[0] - 1 };
+    if (g->nstubs == NSTUBS) {
+        /* out of stubs (several body copies): like running out of code
+         * room - translate_block retries with one copy; the last slot
+         * takes this one's writes meanwhile */
+        g->e.full = true;
+        Stub *spare = &g->stubs[NSTUBS];
+        spare->nfrom = 0;
+        return spare;
+    }
     Stub *s = &g->stubs[g->nstubs++];
     s->insn = g->cur;
     s->nfrom = 0;
