@@ -678,8 +678,8 @@ static void adjust_esp(Gen *g, int32_t delta)
 /* ---- exits ------------------------------------------------------------------------ */
 
 /* Compare the jump-cache entry's key and CS base (qword at m) with this
- * block's; the branch that leaves on a mismatch goes to 'miss'. */
-static void jc_key_check(Gen *g, Mem m, int tmp, const uint8_t *miss)
+ * block's (a CMP imm32 when CS base is 0; else through 'tmp'). */
+static void jc_key_cmp(Gen *g, Mem m, int tmp)
 {
     Emit *e = &g->e;
     uint64_t want = (uint64_t)g->key | ((uint64_t)g->cs_base << 32);
@@ -689,7 +689,6 @@ static void jc_key_check(Gen *g, Mem m, int tmp, const uint8_t *miss)
         emit_mov_ri(e, 8, tmp, want);
         emit_alu_rm(e, 8, ALU_CMP, tmp, m);
     }
-    emit_jcc_to(e, CC_NE, miss);
 }
 
 /* Jump to the block at constant guest EIP 'target' (flags in MEM or dead). */
@@ -723,7 +722,8 @@ static void exit_to(Gen *g, uint32_t target)
     int32_t ent = CTX_OFF(jc) + (int32_t)(idx * sizeof(JcEntry));
     emit_alu_mi(e, 4, ALU_CMP, m_ctx(ent), (int32_t)lin);
     emit_jcc_to(e, CC_NE, g->j->epi_normal);
-    jc_key_check(g, m_ctx(ent + 4), H_R9, g->j->epi_normal);
+    jc_key_cmp(g, m_ctx(ent + 4), H_R9);
+    emit_jcc_to(e, CC_NE, g->j->epi_normal);
     emit_jmp_m(e, m_ctx(ent + (int32_t)offsetof(JcEntry, code)));
 }
 
@@ -759,13 +759,7 @@ static void exit_indirect(Gen *g)
     int32_t base = CTX_OFF(jc);
     emit_alu_rm(e, 4, ALU_CMP, lin, mem_bisd(H_CTX, H_R9, 3, base));
     uint8_t *miss1 = emit_jcc(e, CC_NE);
-    uint64_t want = (uint64_t)g->key | ((uint64_t)g->cs_base << 32);
-    if (want < 0x80000000u) {
-        emit_alu_mi(e, 8, ALU_CMP, mem_bisd(H_CTX, H_R9, 3, base + 4), (int32_t)want);
-    } else {
-        emit_mov_ri(e, 8, H_R8, want);
-        emit_alu_rm(e, 8, ALU_CMP, H_R8, mem_bisd(H_CTX, H_R9, 3, base + 4));
-    }
+    jc_key_cmp(g, mem_bisd(H_CTX, H_R9, 3, base + 4), H_R8);
     uint8_t *miss2 = emit_jcc(e, CC_NE);
     emit_jmp_m(e, mem_bisd(H_CTX, H_R9, 3, base + (int32_t)offsetof(JcEntry, code)));
     emit_patch(miss1, e->p);
@@ -782,7 +776,7 @@ static bool is_jcc(const Insn *in)
     return (op >= 0x70 && op <= 0x7f) || (op >= 0x0f80 && op <= 0x0f8f);
 }
 
-static uint32_t jcc_target(const Gen *g, const Insn *in);
+static uint32_t rel_target(const Gen *g, const Insn *in);
 
 static uint32_t next_eip(const Gen *g, const Insn *in)
 {
@@ -861,9 +855,9 @@ static void set_recipe(Gen *g, int kind, unsigned size, int d, int s, uint32_t i
  * Recipes across instructions. replay_safe: the instruction's code handles
  * FS_REPLAY (its probes may leave the flags to the recipe: moves, stack
  * moves, register moves, and the ALU/TEST forms that write every flag
- * without reading any). flag_free: it writes no flag, so a recipe stays valid unless it
- * writes one of the recipe's registers (regs_written, guest register bits;
- * 0xff = unknown).
+ * without reading any). flag_free: it writes no flag, so a recipe stays
+ * valid unless it writes one of the recipe's registers (insn_regs_written,
+ * hoist.c).
  */
 static bool flag_free(const Insn *in)
 {
@@ -882,46 +876,7 @@ static bool replay_safe(const Insn *in)
         return (op >> 3) != 2 && (op >> 3) != 3;          /* not ADC/SBB */
     if (op == 0x80 || op == 0x81 || op == 0x83)
         return in->reg != 2 && in->reg != 3;
-    return op == 0x84 || op == 0x85 || op == 0x8d || (op >= 0xb0 && op <= 0xbf) ||
-           (op >= 0x90 && op <= 0x99) ||
-           ((op >= 0x88 && op <= 0x8b) || op == 0xc6 || op == 0xc7 || (op >= 0xa0 && op <= 0xa3) ||
-            (op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a ||
-            (op == 0x8f && in->mod == 3) || (op == 0xff && in->reg == 6) ||
-            op == 0x0fb6 || op == 0x0fb7 || op == 0x0fbe || op == 0x0fbf);
-}
-
-static uint8_t regs_written(const Insn *in)
-{
-    unsigned op = in->opcode;
-    uint8_t esp = 1u << R_ESP;
-    bool byte = !(op & 1);
-    switch (op) {
-    case 0x88: case 0x89: case 0xc6: case 0xc7:
-        return in->mod == 3 ? (uint8_t)(1u << (byte ? in->rm & 3 : in->rm)) : 0;
-    case 0x8a: case 0x8b:
-        return (uint8_t)(1u << (byte ? in->reg & 3 : in->reg));
-    case 0x8d: case 0x0fb6: case 0x0fb7: case 0x0fbe: case 0x0fbf:
-        return (uint8_t)(1u << in->reg);
-    case 0xa0: case 0xa1: return 1u << R_EAX;
-    case 0xa2: case 0xa3: return 0;
-    case 0x68: case 0x6a: return esp;
-    case 0x8f: return (uint8_t)(esp | 1u << in->rm);
-    case 0xff: return in->reg == 6 ? esp : 0xff;
-    case 0x98: return 1u << R_EAX;
-    case 0x99: return 1u << R_EDX;
-    default: break;
-    }
-    if (op >= 0x50 && op <= 0x57)
-        return esp;
-    if (op >= 0x58 && op <= 0x5f)
-        return (uint8_t)(esp | 1u << (op & 7));
-    if (op >= 0xb0 && op <= 0xb7)
-        return (uint8_t)(1u << (op & 3));
-    if (op >= 0xb8 && op <= 0xbf)
-        return (uint8_t)(1u << (op & 7));
-    if (op >= 0x91 && op <= 0x97)
-        return (uint8_t)(1u << R_EAX | 1u << (op & 7));
-    return 0xff;
+    return op == 0x84 || op == 0x85 || flag_free(in);
 }
 
 /* ALU op on (dst, src) kinds: reg/reg, reg/mem, mem/reg, reg/imm, mem/imm. */
@@ -1360,9 +1315,7 @@ static bool gen_call_rel(Gen *g, const Insn *in)
 {
     unsigned size = in->opsize;
     uint32_t ret = next_eip(g, in);
-    uint32_t target = ret + in->imm;
-    if (size == 2 || !g->code32)
-        target &= 0xffff;
+    uint32_t target = rel_target(g, in);
     if (!g->cs_flat && target > g->cpu->seg[SEG_CS].limit)
         return false;
     Stub *s = new_stub(g);
@@ -1467,7 +1420,8 @@ static bool loop_back(Gen *g, uint32_t target, int hcc)
     return true;
 }
 
-static uint32_t jcc_target(const Gen *g, const Insn *in)
+/* The target of a relative JMP/Jcc/CALL (16-bit operand or code: IP wraps). */
+static uint32_t rel_target(const Gen *g, const Insn *in)
 {
     uint32_t target = next_eip(g, in) + in->imm;
     if (in->opsize == 2 || !g->code32)
@@ -1479,7 +1433,7 @@ static bool gen_jcc(Gen *g, const Insn *in)
 {
     Emit *e = &g->e;
     uint32_t fall = next_eip(g, in);
-    uint32_t target = jcc_target(g, in);
+    uint32_t target = rel_target(g, in);
     if (g->cur < g->n - 1) {
         /* the block goes on: the taken side leaves through a side exit */
         if (g->nside == (int)(sizeof g->side / sizeof g->side[0]) ||
@@ -1526,9 +1480,7 @@ static bool gen_jcc(Gen *g, const Insn *in)
 
 static bool gen_jmp_rel(Gen *g, const Insn *in)
 {
-    uint32_t target = next_eip(g, in) + in->imm;
-    if (in->opsize == 2 || !g->code32)
-        target &= 0xffff;
+    uint32_t target = rel_target(g, in);
     if (loop_back(g, target, -1)) {
         g->ended = true;
         return true;
@@ -1993,8 +1945,8 @@ static void emit_stubs(Gen *g)
         for (int f = 0; f < s->nfrom; f++)
             emit_patch(s->from[f], e->p);
         if (s->replay) {
-            emit_recipe(e, &s->rc);
-            g->fs = FS_HOST;
+            g->fs = FS_REPLAY;
+            g->rc = s->rc;
             materialize(g);
         }
         g->fs = FS_MEM;
@@ -2043,7 +1995,7 @@ static bool form_block(Gen *g, uint32_t phys)
          * along the fall-through, the taken side is a side exit. A backward
          * one (a loop, usually taken; a self-loop gets its loop copy) does */
         if (is_jcc(in) && g->code32 && njcc < MAX_SIDE_EXITS && g->n < MAX_BLOCK_INSNS &&
-            !(in->op->flags & (OPF_MODE | OPF_UD)) && jcc_target(g, in) > in->eip) {
+            !(in->op->flags & (OPF_MODE | OPF_UD)) && rel_target(g, in) > in->eip) {
             njcc++;
         } else if (in->op->flags & (OPF_ENDS_BLOCK | OPF_MODE | OPF_UD)) {
             break;
@@ -2066,7 +2018,7 @@ static void liveness(Gen *g)
         insn_flag_use(&g->ins[i], &rd, &wr, &un);
         live = rd | (live & ~wr);
         if (i < g->n - 1 && is_jcc(&g->ins[i]))
-            live |= succ_live(g, jcc_target(g, &g->ins[i]));   /* its side exit */
+            live |= succ_live(g, rel_target(g, &g->ins[i]));   /* its side exit */
         g->live[i] = live;
     }
     for (int i = 0; i < g->n; i++) {
@@ -2095,7 +2047,7 @@ static void gen_body(Gen *g)
         const Insn *in = &g->ins[i];
         /* flags left to a recipe: recreate them unless this instruction
          * copes with FS_REPLAY and keeps the recipe's registers */
-        uint8_t wr = regs_written(in);
+        uint8_t wr = insn_regs_written(in);
         bool safe = replay_safe(in);
         if (g->fs == FS_REPLAY && !(g->live[i] & FL_ALL))
             g->fs = FS_MEM;                       /* dead: nothing to recreate */
@@ -2203,8 +2155,7 @@ Block *translate_block(Jit *j, uint32_t phys, uint32_t key)
         const Insn *last = &g->ins[g->n - 1];
         unsigned lop = last->opcode;
         g->loop_ok = j->chain && !g->xlen && !g->hp.ngroups &&
-                     ((lop >= 0x70 && lop <= 0x7f) || (lop >= 0x0f80 && lop <= 0x0f8f) ||
-                      lop == 0xeb || lop == 0xe9);
+                     (is_jcc(last) || lop == 0xeb || lop == 0xe9);
     }
 retry:
     emit_init(e, b->code, MAX_BLOCK_CODE);
@@ -2260,7 +2211,7 @@ retry:
     }
     emit_side_exits(g);
     emit_stubs(g);
-    /* budget exhausted: give the block back; attention / trailer: leave */
+    /* budget exhausted: give the block back; the trailer leaves */
     emit_patch(budget, e->p);
     emit_alu_ri(e, 4, ALU_ADD, H_COUNT, g->n);
     b->trailer = e->p;
@@ -2272,9 +2223,9 @@ retry:
         emit_patch(loop_budget, e->p);
         emit_alu_ri(e, 4, ALU_ADD, H_COUNT, g->n * g->unroll);
         b->trailer2 = e->p;
-        emit_recipe(e, &g->loop_rc);
-        emit_pushfq(e);
-        emit_pop_m(e, m_flags());
+        g->fs = FS_REPLAY;
+        g->rc = g->loop_rc;
+        materialize(g);
         emit_jmp_to(e, b->trailer);
         b->entry2 = g->loop_entry;
     }

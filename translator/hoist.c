@@ -56,8 +56,10 @@ static void set_unknown(RegVal *v, uint32_t max)
     v->max = max;
 }
 
-/* Registers an instruction may write (guest register bits), conservatively. */
-static uint8_t writes_of(const Insn *in)
+/* Registers an instruction may write (guest register bits, 0xff when not
+ * known), conservatively. Also codegen.c's test of whether an instruction
+ * keeps a flag recipe's registers. */
+uint8_t insn_regs_written(const Insn *in)
 {
     unsigned op = in->opcode;
     bool byte = !(op & 1);
@@ -295,7 +297,7 @@ static void step(RegVal *v, const Insn *in)
     unsigned op = in->opcode;
     bool d32 = in->opsize == 4;
     RegVal *esp = &v[R_ESP];
-    uint8_t w = writes_of(in);
+    uint8_t w = insn_regs_written(in);
     /* first the register's new form, for the instructions that keep one */
     if (op >= 0xb8 && op <= 0xbf && d32) {
         v[op & 7] = (RegVal){ true, SRC_CONST, in->imm, 0 };

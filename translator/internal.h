@@ -200,6 +200,8 @@ void insn_flag_use(const Insn *in, uint32_t *rd, uint32_t *wr, uint32_t *undef);
 
 /* ---- hoist.c --------------------------------------------------------------------- */
 void hoist_plan(const Insn *ins, int n, uint8_t flat, bool stack32, HoistPlan *p);
+/* Guest registers an instruction may write (bits by R_*; 0xff: unknown). */
+uint8_t insn_regs_written(const Insn *in);
 
 /* ---- run.c ---------------------------------------------------------------------- */
 extern Jit *jit_current;      /* the translator of the running CPU */

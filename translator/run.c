@@ -36,7 +36,7 @@ uint32_t jit_key(const CpuState *cpu)
            ((uint32_t)(cpu->in->seg_flat & 0x3f) << 8) |
            0x40000000u;            /* never 0: an empty jump-cache entry must not match;
                                       bit 31 clear: key | cs_base << 32 is an imm32 when
-                                      cs_base = 0 (codegen.c, jc_key_check) */
+                                      cs_base = 0 (codegen.c, jc_key_cmp) */
 }
 
 /*
