@@ -35,6 +35,17 @@
     .equ A20LO, 0x50010
     .equ A20HI, 0x150010
 
+/* CRC_ROUNDS routine, table, id, "text": 100 calls (translated by then),
+ * EBP = table for routines that take one, the last CRC checked. */
+.macro CRC_ROUNDS routine, table, id, msg
+    movl $100, %ebx
+1:  movl $\table, %ebp
+    call \routine
+    decl %ebx
+    jnz 1b
+    EXPECT %eax, $0xcbf43926, \id, "\msg"
+.endm
+
     .code16
 main:
     SAY "pm_hoist: accesses sharing one probe per block, at page edges", 16
@@ -116,28 +127,10 @@ main:
     call crc_table
     movl $TAB_X, %edi
     call crc_table
-    movl $100, %ebx
-1:  movl $TAB_IN, %ebp
-    call crc_check
-    decl %ebx
-    jnz 1b
-    EXPECT %eax, $0xcbf43926, 0x03, "CRC-32 of 123456789, table inside a page"
-    movl $100, %ebx
-1:  movl $TAB_X, %ebp
-    call crc_check
-    decl %ebx
-    jnz 1b
-    EXPECT %eax, $0xcbf43926, 0x04, "CRC-32 of 123456789, table across 60000h"
-    movl $100, %ebx
-1:  call crc_fixed_in
-    decl %ebx
-    jnz 1b
-    EXPECT %eax, $0xcbf43926, 0x05, "CRC-32, table at a constant address in a page"
-    movl $100, %ebx
-1:  call crc_fixed_x
-    decl %ebx
-    jnz 1b
-    EXPECT %eax, $0xcbf43926, 0x0b, "CRC-32, table at a constant address across a page"
+    CRC_ROUNDS crc_check, TAB_IN, 0x03, "CRC-32 of 123456789, table inside a page"
+    CRC_ROUNDS crc_check, TAB_X, 0x04, "CRC-32 of 123456789, table across 60000h"
+    CRC_ROUNDS crc_fixed_in, 0, 0x05, "CRC-32, table at a constant address in a page"
+    CRC_ROUNDS crc_fixed_x, 0, 0x0b, "CRC-32, table at a constant address across a page"
 
     SAY "stores next to the code that runs"
     movl $300, %ecx
